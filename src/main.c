@@ -1,0 +1,41 @@
+/* main.c — `nadiya <command> [options]`: the command table. */
+#include "cmd/cmd.h"
+#include "base/str.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const struct command commands[] = {
+	{ "serve", cmd_serve, "serve the web interface and the API" },
+	{ "migrate", cmd_migrate, "apply pending database migrations and report the schema version" },
+	{ "keygen", cmd_keygen, "write a new random master key file (mode 0600)" },
+	{ "version", cmd_version, "print the version" },
+	{ NULL, NULL, NULL },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: nadiya <command> [options]\n\nCommands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nRun `nadiya <command> --help` for the options of a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "nadiya: no command given (see nadiya --help)\n");
+		return 2;
+	}
+	if (str_eq(argv[1], "--help") || str_eq(argv[1], "-h") || str_eq(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (str_eq(argv[1], "--version"))
+		return cmd_version(0, argv + 2);
+	for (const struct command *c = commands; c->name; c++)
+		if (str_eq(c->name, argv[1]))
+			return c->run(argc - 2, argv + 2);
+	fprintf(stderr, "nadiya: unknown command `%s` (see nadiya --help)\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,31 @@
+#include "web/nav.h"
+#include "base/str.h"
+#include "web/web.h"
+
+struct nav_item {
+	const char *href;
+	const char *label; /* msgid */
+};
+
+static void item(struct request *req, const char *href, const char *label)
+{
+	struct buf *o = &req->out;
+	bool here = str_eq(req->path, href) || (href[1] && str_starts(req->path, href));
+	html_raw(o, "<li><a href=\"");
+	html_attr(o, href);
+	html_raw(o, here ? "\" aria-current=\"page\">" : "\">");
+	html_txt(o, gettext(label));
+	html_raw(o, "</a></li>");
+}
+
+void nav_render(struct request *req)
+{
+	struct buf *o = &req->out;
+	html_raw(o, "<nav aria-label=\"");
+	html_attr(o, _("Main"));
+	html_raw(o, "\"><ul>");
+	item(req, "/", N_("Home"));
+	if (req->actor == NULL)
+		item(req, "/signin", N_("Sign in"));
+	html_raw(o, "</ul></nav>\n");
+}
