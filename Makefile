@@ -52,32 +52,36 @@ build/gen/embedded.c: build/tools/embed $(MIGRATIONS) $(ASSETS) Makefile
 # Release objects
 build/obj/%.o: %.c build/.deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_REL) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_REL) -MMD -MP -c -o $@ $<
 build/obj/gen/embedded.o: build/gen/embedded.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_REL) -c -o $@ $<
 
 OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/gen/embedded.o
 build/nadiya: $(OBJ) build/obj/src/main.o
-	$(CC) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
 
 # AddressSanitizer + UBSan objects
 build-asan/obj/%.o: %.c build/.deps-ok
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ASAN) -MMD -MP -c -o $@ $<
+	@echo "  CC-ASAN $<"
+	@$(CC) $(CFLAGS_ASAN) -MMD -MP -c -o $@ $<
 build-asan/obj/gen/embedded.o: build/gen/embedded.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ASAN) -c -o $@ $<
 ASAN_OBJ := $(patsubst %.c,build-asan/obj/%.o,$(LIB_SRC)) build-asan/obj/gen/embedded.o
 build-asan/nadiya: $(ASAN_OBJ) build-asan/obj/src/main.o
-	$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
+	@echo "  LD      $@"
+	@$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
 asan: build-asan/nadiya locales
 	@mkdir -p build-asan && rm -rf build-asan/locale && cp -r build/locale build-asan/locale
 
 # Translations: po/<lang>.po -> build/locale/<lang>/LC_MESSAGES/nadiya.mo
 build/locale/%/LC_MESSAGES/nadiya.mo: po/%.po build/.deps-ok
 	@mkdir -p $(dir $@)
-	msgfmt --check -o $@ $<
+	@msgfmt --check -o $@ $<
 locales: $(patsubst po/%.po,build/locale/%/LC_MESSAGES/nadiya.mo,$(PO))
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 -o po/nadiya.pot $(SRC)

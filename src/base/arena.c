@@ -59,7 +59,7 @@ void arena_free(struct arena **ap)
 
 void *arena_alloc(struct arena *a, size_t size)
 {
-	const size_t align = sizeof(max_align_t);
+	const size_t align = _Alignof(max_align_t);
 	size = (size + align - 1) & ~(align - 1);
 	if (size == 0)
 		size = align;

@@ -1,5 +1,6 @@
 #include "web/form.h"
 #include "base/str.h"
+#include "web/i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +58,7 @@ int form_parse_urlencoded(struct arena *a, const char *data, size_t len, struct 
 		if (data[i] == '&')
 			fields++;
 	if (fields > FORM_MAX_FIELDS) {
-		*error_r = "The form has too many fields.";
+		*error_r = N_("The form has too many fields.");
 		return -1;
 	}
 	out->items = arena_alloc(a, fields * sizeof *out->items);
@@ -72,11 +73,11 @@ int form_parse_urlencoded(struct arena *a, const char *data, size_t len, struct 
 			const char *k, *v = "";
 			if (klen == 0 || klen > FORM_MAX_KEY * 3 ||
 			    decode(a, data + start, klen, true, false, &k) < 0 || strlen(k) > FORM_MAX_KEY) {
-				*error_r = "The form data is malformed.";
+				*error_r = N_("The form data is malformed.");
 				return -1;
 			}
 			if (eq && decode(a, eq + 1, (size_t)(data + end - eq - 1), true, true, &v) < 0) {
-				*error_r = "The form data is malformed.";
+				*error_r = N_("The form data is malformed.");
 				return -1;
 			}
 			out->items[out->n].key = k;

@@ -1,0 +1,246 @@
+"""harness.py — black-box HTTP tests for nadiya (Python standard library only).
+
+A test is a function decorated with @test in a tests/http/test_*.py module.  It
+gets a started Server (one per module, fresh temporary database and key) and
+uses its helpers.  run.py imports the modules, runs every test, and prints one
+line per test and the closing "N passed, N failed".
+
+Environment:
+  NADIYA_BIN      binary under test (default build/nadiya)
+  NADIYA_TEST_DB  "sqlite" (default) or a postgresql:// URL of a throw-away server
+"""
+import http.client
+import json as jsonlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.parse
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.environ.get("NADIYA_BIN", os.path.join(ROOT, "build", "nadiya"))
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+class Fail(AssertionError):
+    pass
+
+
+def check(cond, msg="check failed"):
+    if not cond:
+        raise Fail(msg)
+
+
+def eq(a, b, msg=""):
+    if a != b:
+        raise Fail(f"{msg} expected {b!r}, got {a!r}")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def run_cli(*args, input=None, env=None, timeout=60):
+    e = dict(os.environ)
+    for k in list(e):
+        if k.startswith("NADIYA_") and k not in ("NADIYA_BIN", "NADIYA_TEST_DB"):
+            del e[k]
+    if env:
+        e.update(env)
+    return subprocess.run([BIN, *args], input=input, capture_output=True, text=True, env=e, timeout=timeout)
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # list of (name, value)
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def header_all(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def json(self):
+        return jsonlib.loads(self.body)
+
+
+class Server:
+    """One nadiya serve process on a free loopback port with its own database."""
+
+    def __init__(self, extra_args=(), env=None, tmp=None, db_url=None, key=None):
+        self.tmp = tmp or tempfile.mkdtemp(prefix="nadiya-http-")
+        self.key = key or os.path.join(self.tmp, "key")
+        if not os.path.exists(self.key):
+            r = run_cli("keygen", self.key)
+            check(r.returncode == 0, r.stderr)
+        self.db_url = db_url or test_db_url(self.tmp)
+        self.port = free_port()
+        self.extra_args = list(extra_args)
+        self.env = env or {}
+        self.proc = None
+        self.cookies = {}
+        self.start()
+
+    @property
+    def base(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.log_path = os.path.join(self.tmp, f"serve-{self.port}.log")
+        self.log = open(self.log_path, "ab")
+        env = dict(os.environ)
+        env.update(self.env)
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--db", self.db_url, "--key-file", self.key,
+             "--listen", f"127.0.0.1:{self.port}", "--threads", "2", *self.extra_args],
+            stdout=self.log, stderr=self.log, env=env)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise Fail(f"server exited: {self.read_log()[-2000:]}")
+            try:
+                c = socket.create_connection(("127.0.0.1", self.port), timeout=0.2)
+                c.close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise Fail("server did not start")
+
+    def read_log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.log.close()
+        self.proc = None
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def cleanup(self):
+        self.stop()
+        log = self.read_log()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return log
+
+    def request(self, method, path, body=None, headers=None, cookies=True, lang="uk"):
+        h = {"Accept-Language": lang} if lang else {}
+        if cookies and self.cookies:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if headers:
+            h.update(headers)
+        if isinstance(body, dict) and h.get("Content-Type", "").startswith("application/json"):
+            body = jsonlib.dumps(body).encode()
+        elif isinstance(body, dict):
+            body = urllib.parse.urlencode(body).encode()
+            h.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        elif isinstance(body, str):
+            body = body.encode()
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn.request(method, path, body=body, headers=h)
+        r = conn.getresponse()
+        resp = Response(r.status, r.getheaders(), r.read())
+        conn.close()
+        if cookies:
+            for sc in resp.header_all("Set-Cookie"):
+                name, _, rest = sc.partition("=")
+                value = rest.split(";")[0]
+                if "Max-Age=0" in sc:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = value
+        return resp
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body=body, **kw)
+
+    def api(self, method, path, body=None, token=None, headers=None):
+        h = {"Accept": "application/json"}
+        if body is not None:
+            h["Content-Type"] = "application/json"
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        if headers:
+            h.update(headers)
+        return self.request(method, path, body=body if body is not None else None, headers=h, cookies=False)
+
+    def raw(self, data, read_timeout=5.0):
+        """Sends raw bytes on a new connection and returns everything read until close or timeout."""
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=read_timeout)
+        s.sendall(data)
+        chunks = []
+        try:
+            while True:
+                c = s.recv(65536)
+                if not c:
+                    break
+                chunks.append(c)
+        except socket.timeout:
+            pass
+        s.close()
+        return b"".join(chunks)
+
+
+def test_db_url(tmp):
+    spec = os.environ.get("NADIYA_TEST_DB", "sqlite")
+    if spec == "sqlite":
+        return "sqlite:" + os.path.join(tmp, "nadiya.db")
+    # A postgresql:// URL of a throw-away cluster: each Server gets its own database.
+    from pgutil import new_database  # noqa: E402  (tests/http/pgutil.py)
+    return new_database(spec)
+
+
+def tidy_check(html, where=""):
+    """Validates an HTML page with tidy: no errors and no warnings."""
+    p = subprocess.run(["tidy", "-q", "-e", "--doctype", "html5", "--show-warnings", "yes",
+                        "--gnu-emacs", "yes", "-utf8"],
+                       input=html if isinstance(html, bytes) else html.encode(), capture_output=True)
+    # tidy 5.6 predates ARIA 1.1 and calls aria-current "proprietary"; that one is valid HTML.
+    problems = [l for l in p.stderr.decode(errors="replace").splitlines()
+                if l.strip() and 'proprietary attribute "aria-current"' not in l]
+    if p.returncode == 2 or problems:
+        raise Fail(f"tidy rejects {where}: " + "\n".join(problems)[:1500])
+
+
+def form_value(html, name):
+    """Value of the first <input name=NAME value=...> in a page."""
+    m = re.search(r'name="%s"[^>]*value="([^"]*)"' % re.escape(name), html)
+    if not m:
+        m = re.search(r'value="([^"]*)"[^>]*name="%s"' % re.escape(name), html)
+    return m.group(1) if m else None
