@@ -7,6 +7,9 @@
 
 PKGS := libmicrohttpd sqlite3 libsodium jansson icu-uc icu-i18n liboath libqrencode
 CC ?= cc
+# Output folders; helpers and CI may build elsewhere with make O=/tmp/x OA=/tmp/y
+O ?= build
+OA ?= build-asan
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1-dev)
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -27,78 +30,81 @@ SRC := $(sort $(wildcard src/*.c src/*/*.c))
 LIB_SRC := $(filter-out src/main.c,$(SRC))
 MIGRATIONS := $(sort $(wildcard src/store/migrations/*.sql))
 ASSETS := $(sort $(wildcard assets/*))
+DATA := $(sort $(wildcard data/*))
 PO := $(wildcard po/*.po)
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
 .PHONY: all asan run test test-unit test-http test-browser bench clean deps locales pot fuzz
-all: build/nadiya locales
+all: $(O)/nadiya locales
 
-build/.deps-ok: scripts/install-deps
+$(O)/.deps-ok: scripts/install-deps
 	@pkg-config --exists $(PKGS) && command -v msgfmt >/dev/null && command -v tidy >/dev/null \
 		|| scripts/install-deps
 	@mkdir -p build && touch $@
-deps: build/.deps-ok
+deps: $(O)/.deps-ok
 
-build/tools/embed: tools/embed.c
+$(O)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -o $@ $<
 
-build/gen/embedded.c: build/tools/embed $(MIGRATIONS) $(ASSETS) Makefile
+$(O)/gen/embedded.c: $(O)/tools/embed $(MIGRATIONS) $(ASSETS) $(DATA) Makefile
 	@mkdir -p $(dir $@)
-	build/tools/embed migrations $(MIGRATIONS) > $@.tmp
-	build/tools/embed assets $(ASSETS) | sed '/^#include/d;/^\/\*/d' >> $@.tmp
+	$(O)/tools/embed migrations $(MIGRATIONS) > $@.tmp
+	$(O)/tools/embed assets $(ASSETS) | sed '/^#include/d;/^\/\*/d' >> $@.tmp
+	$(O)/tools/embed data $(DATA) | sed '/^#include/d;/^\/\*/d' >> $@.tmp
 	mv $@.tmp $@
 
 # Release objects
-build/obj/%.o: %.c build/.deps-ok
+$(O)/obj/%.o: %.c $(O)/.deps-ok
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS_REL) -MMD -MP -c -o $@ $<
-build/obj/gen/embedded.o: build/gen/embedded.c
+$(O)/obj/gen/embedded.o: $(O)/gen/embedded.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_REL) -c -o $@ $<
 
-OBJ := $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/gen/embedded.o
-build/nadiya: $(OBJ) build/obj/src/main.o
+OBJ := $(patsubst %.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/gen/embedded.o
+$(O)/nadiya: $(OBJ) $(O)/obj/src/main.o
 	@echo "  LD      $@"
 	@$(CC) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
 
 # AddressSanitizer + UBSan objects
-build-asan/obj/%.o: %.c build/.deps-ok
+$(OA)/obj/%.o: %.c $(O)/.deps-ok
 	@mkdir -p $(dir $@)
 	@echo "  CC-ASAN $<"
 	@$(CC) $(CFLAGS_ASAN) -MMD -MP -c -o $@ $<
-build-asan/obj/gen/embedded.o: build/gen/embedded.c
+$(OA)/obj/gen/embedded.o: $(O)/gen/embedded.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ASAN) -c -o $@ $<
-ASAN_OBJ := $(patsubst %.c,build-asan/obj/%.o,$(LIB_SRC)) build-asan/obj/gen/embedded.o
-build-asan/nadiya: $(ASAN_OBJ) build-asan/obj/src/main.o
+ASAN_OBJ := $(patsubst %.c,$(OA)/obj/%.o,$(LIB_SRC)) $(OA)/obj/gen/embedded.o
+$(OA)/nadiya: $(ASAN_OBJ) $(OA)/obj/src/main.o
 	@echo "  LD      $@"
 	@$(CC) -fsanitize=address,undefined -o $@ $^ $(PKG_LIBS)
-asan: build-asan/nadiya locales
-	@mkdir -p build-asan && rm -rf build-asan/locale && cp -r build/locale build-asan/locale
+asan: $(OA)/nadiya locales
+	@mkdir -p $(OA) && rm -rf $(OA)/locale && cp -r $(O)/locale $(OA)/locale
 
-# Translations: po/<lang>.po -> build/locale/<lang>/LC_MESSAGES/nadiya.mo
-build/locale/%/LC_MESSAGES/nadiya.mo: po/%.po build/.deps-ok
+# Translations: po/<lang>.po -> $(O)/locale/<lang>/LC_MESSAGES/nadiya.mo
+$(O)/locale/%/LC_MESSAGES/nadiya.mo: po/%.po $(O)/.deps-ok
 	@mkdir -p $(dir $@)
 	@msgfmt --check -o $@ $<
-locales: $(patsubst po/%.po,build/locale/%/LC_MESSAGES/nadiya.mo,$(PO))
+locales: $(patsubst po/%.po,$(O)/locale/%/LC_MESSAGES/nadiya.mo,$(PO))
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 -o po/nadiya.pot $(SRC)
 	for f in $(PO); do msgmerge -q --update --backup=none $$f po/nadiya.pot; done
 
 # Unit tests link every library source with the test files.
-build/test-unit: $(OBJ) $(patsubst %.c,build/obj/%.o,$(UNIT_SRC))
+$(O)/test-unit: $(OBJ) $(patsubst %.c,$(O)/obj/%.o,$(UNIT_SRC))
 	$(CC) $(LDHARDEN) -o $@ $^ $(PKG_LIBS)
 
 run: all
 	@scripts/run-demo
 
-test: all asan build/test-unit
+export O OA
+test: all asan $(O)/test-unit
 	@tests/run
 
-test-unit: build/test-unit
-	@build/test-unit
+test-unit: $(O)/test-unit
+	@$(O)/test-unit
 
 test-http: all
 	@tests/run http
@@ -107,6 +113,6 @@ bench: all
 	@bench/http.sh
 
 clean:
-	rm -rf build build-asan
+	rm -rf $(O) $(OA)
 
--include $(shell find build/obj build-asan/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(O)/obj $(OA)/obj -name '*.d' 2>/dev/null)

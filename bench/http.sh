@@ -49,10 +49,15 @@ make -s -C "$ROOT" >&2 || die "build failed"
 # --- 2. temp dir, cleanup ----------------------------------------------------
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/nadiya-bench-http.XXXXXX")
-PIDS=()
+PIDS=()      # servers started by this script
+WRK_PID=""   # the wrk running now, if any
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
     local rc=$? pid
+    if [[ -n $WRK_PID ]]; then
+        kill "$WRK_PID" 2>/dev/null || true
+        wait "$WRK_PID" 2>/dev/null || true
+    fi
     for pid in "${PIDS[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
@@ -111,7 +116,7 @@ NPORT=$(free_port)
 "$BIN" serve --db "sqlite:$TMP/db" --key-file "$TMP/key" \
     --listen "127.0.0.1:$NPORT" --threads 2 --log-level warn \
     >"$TMP/serve.log" 2>&1 &
-PIDS+=($!)
+PIDS+=("$!")
 NADIYA_PID=$!
 NADIYA="http://127.0.0.1:$NPORT"
 wait_http "$NADIYA/healthz" "$NADIYA_PID" "$TMP/serve.log"
@@ -177,7 +182,7 @@ EOF
     >"$TMP/nginx-test.log" 2>&1 || { cat "$TMP/nginx-test.log" >&2; die "nginx config test failed"; }
 "$NGINX" -p "$TMP" -e "$TMP/nginx-error.log" -c "$TMP/nginx.conf" \
     >"$TMP/nginx.log" 2>&1 &
-PIDS+=($!)
+PIDS+=("$!")
 NGINX_PID=$!
 STATIC="http://127.0.0.1:$GPORT"
 wait_http "$STATIC/healthz" "$NGINX_PID" "$TMP/nginx-error.log"
@@ -203,10 +208,15 @@ run() {
     local shown=""
     (($#)) && shown="$(printf '%q ' "$@")"
     echo "+ wrk -t$THREADS -c$CONNS -d${DURATION}s $shown$url" >&2
-    if ! wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$@" "$url" >"$out" 2>&1; then
+    # In the background, so that a signal interrupts the wait and cleans up at once.
+    wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$@" "$url" >"$out" 2>&1 &
+    WRK_PID=$!
+    if ! wait "$WRK_PID"; then
+        WRK_PID=""
         cat "$out" >&2
         die "wrk failed against $url"
     fi
+    WRK_PID=""
     rps=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
     if [[ -z $rps ]]; then
         cat "$out" >&2

@@ -14,6 +14,9 @@ extern const struct embedded_file embedded_migrations[];
 extern const size_t embedded_migrations_count;
 extern const struct embedded_file embedded_assets[];
 extern const size_t embedded_assets_count;
+/* Data the product ships (lists, rule tables), from data/: never served as files. */
+extern const struct embedded_file embedded_data[];
+extern const size_t embedded_data_count;
 
 /* Finds an embedded file by name in a group; NULL when absent. */
 const struct embedded_file *embedded_find(const struct embedded_file *group, const char *name);

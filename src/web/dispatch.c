@@ -2,6 +2,7 @@
 #include "base/str.h"
 #include "web/form.h"
 #include "web/router.h"
+#include "web/session-web.h"
 #include "web/web.h"
 
 #include <string.h>
@@ -61,6 +62,8 @@ void dispatch(struct request *req)
 		return;
 	}
 	if (parse_body(req) < 0)
+		return;
+	if (web_guard(req) < 0)
 		return;
 	req->route->handler(req);
 }

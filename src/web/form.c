@@ -89,14 +89,6 @@ int form_parse_urlencoded(struct arena *a, const char *data, size_t len, struct 
 	return 0;
 }
 
-const char *kv_get(const struct kvlist *l, const char *key)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->items[i].key, key) == 0)
-			return l->items[i].value;
-	return NULL;
-}
-
 const char *cookie_find(struct arena *a, const char *header, const char *name)
 {
 	if (header == NULL)

@@ -23,8 +23,6 @@
  */
 int form_parse_urlencoded(struct arena *a, const char *data, size_t len, struct kvlist *out,
 			  const char **error_r);
-/* Finds the first value for key, or NULL. */
-const char *kv_get(const struct kvlist *l, const char *key);
 /* Parses a Cookie header and returns the value of name, or NULL. */
 const char *cookie_find(struct arena *a, const char *header, const char *name);
 /* Picks "uk" or "en" from an Accept-Language header; NULL when neither is acceptable. */

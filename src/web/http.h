@@ -11,6 +11,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/kv.h"
 
 #include <jansson.h>
 #include <locale.h>
@@ -24,15 +25,6 @@ struct route;
 struct db_conn;
 struct actor;
 
-struct kv {
-	const char *key;
-	const char *value;
-};
-
-struct kvlist {
-	struct kv *items;
-	size_t n;
-};
 
 struct header {
 	const char *name;
@@ -64,7 +56,9 @@ struct request {
 	struct timespec start;
 	struct db_conn *db; /* acquired lazily by req_db() */
 	struct actor *actor; /* signed-in user, or NULL */
-	const char *csrf;    /* CSRF token of the session, for forms */
+	const char *csrf;    /* CSRF token of the session (or pre-session), for forms */
+	const char *session_token; /* the raw token, for rotating; never logged */
+	const char *session_state; /* "full", "mfa", "enrol" or NULL */
 	/* response */
 	int status;
 	const char *content_type;

@@ -8,11 +8,9 @@
 #ifndef NADIYA_I18N_H
 #define NADIYA_I18N_H
 
-#include <libintl.h>
-#include <stdbool.h>
+#include "base/intl.h"
 
-#define _(s) gettext(s)
-#define N_(s) (s)
+#include <stdbool.h>
 
 /* Binds the text domain and prepares one locale object per language.
  * Returns false (after logging) when a locale is missing on this machine. */

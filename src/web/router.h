@@ -23,7 +23,8 @@ enum body_kind {
 
 enum route_auth {
 	AUTH_PUBLIC,  /* anyone, signed in or not */
-	AUTH_SESSION, /* a signed-in user (the handler or action narrows it) */
+	AUTH_PARTIAL, /* a session in any state (second factor or enrolment pending): the handler checks */
+	AUTH_FULL,    /* a fully signed-in user; the route's action narrows it further */
 };
 
 struct route {

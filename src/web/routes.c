@@ -9,6 +9,10 @@ const struct route routes[] = {
 	{ "GET", "/metrics",           ui_metrics,  AUTH_PUBLIC, NULL, BODY_NONE, 0 },
 	{ "GET", "/lang/{code}",       ui_lang,     AUTH_PUBLIC, NULL, BODY_NONE, 0 },
 	{ "GET", "/static/{file}",     ui_static,   AUTH_PUBLIC, NULL, BODY_NONE, 0 },
+	/* sign-in, sessions, account (ui-signin.c, ui-account.c, api-session.c) */
+	/* organizations and network growth (ui-org.c, api-org.c) */
+	/* users (ui-user.c, api-user.c) */
+	/* audit trail (ui-audit.c, api-audit.c) */
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

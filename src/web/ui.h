@@ -11,5 +11,9 @@ void ui_healthz(struct request *req);
 void ui_metrics(struct request *req);
 /* static.c */
 void ui_static(struct request *req);
+/* ui-signin.c, ui-account.c, api-session.c */
+/* ui-org.c, api-org.c */
+/* ui-user.c, api-user.c */
+/* ui-audit.c, api-audit.c */
 
 #endif

@@ -1,0 +1,544 @@
+#include "model/auth.h"
+#include "base/log.h"
+#include "base/intl.h"
+#include "base/str.h"
+#include "crypto/key.h"
+#include "crypto/password.h"
+#include "crypto/seal.h"
+#include "model/audit.h"
+#include "store/db.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+DB_QUERY(q_auth_user_by_email,
+	 "SELECT u.id, u.password_hash, u.role, u.totp_enabled, u.status, u.org_id, o.status"
+	 " FROM users u JOIN organizations o ON o.id = u.org_id WHERE u.email = ?");
+DB_QUERY(q_auth_user_secret, "SELECT totp_sealed, totp_last_step, totp_enabled, password_hash FROM users WHERE id = ?");
+DB_QUERY(q_auth_set_step, "UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?");
+DB_QUERY(q_auth_set_totp, "UPDATE users SET totp_sealed = ?, totp_enabled = ?, totp_last_step = 0,"
+			  " updated_at = ? WHERE id = ?");
+DB_QUERY(q_auth_enable_totp, "UPDATE users SET totp_enabled = 1, totp_last_step = ?, updated_at = ? WHERE id = ?");
+DB_QUERY(q_auth_set_password, "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?,"
+			      " version = version + 1 WHERE id = ?");
+DB_QUERY(q_rc_delete, "DELETE FROM recovery_codes WHERE user_id = ?");
+DB_QUERY(q_rc_insert, "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (?, ?, NULL)");
+DB_QUERY(q_rc_use, "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL");
+DB_QUERY(q_thr_get, "SELECT failures, last_failure_at, locked_until FROM signin_throttle WHERE key = ?");
+DB_QUERY(q_thr_put, "INSERT INTO signin_throttle (key, failures, last_failure_at, locked_until) VALUES (?, ?, ?, ?)"
+		    " ON CONFLICT (key) DO UPDATE SET failures = excluded.failures,"
+		    " last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until");
+DB_QUERY(q_thr_clear, "DELETE FROM signin_throttle WHERE key = ?");
+
+/* Failures before a lock, and the window after which old failures are forgotten. */
+#define ACCOUNT_FREE_FAILURES 5
+#define IP_FREE_FAILURES 20
+#define FAILURE_WINDOW 3600
+#define MAX_LOCK 3600
+
+static void throttle_keys(const struct auth_ctx *ctx, const char *email, char acct[72], char ip[72])
+{
+	char h[65];
+	token_hash(ctx->key, "throttle", email ? email : "", h);
+	snprintf(acct, 72, "a:%.60s", h);
+	snprintf(ip, 72, "i:%.60s", ctx->client_ip ? ctx->client_ip : "");
+}
+
+/* Seconds the key is still locked, 0 when free, -1 on error. */
+static int64_t throttle_locked(struct db_conn *c, const char *key, int64_t now, const char **error_r)
+{
+	int64_t until = 0;
+	struct db_rows *r;
+	if (db_query(c, &q_thr_get, DB_PARAMS(db_text(key)), &r, error_r) < 0)
+		return -1;
+	int rc = db_rows_next(r, error_r);
+	if (rc == 1)
+		until = db_rows_int(r, 2);
+	db_rows_free(&r);
+	if (rc < 0)
+		return -1;
+	return until > now ? until - now : 0;
+}
+
+/* Counts a failure; beyond the free attempts, locks for 30 s doubling up to an hour. */
+static int throttle_fail(struct db_conn *c, const char *key, int free_failures, int64_t now, const char **error_r)
+{
+	int64_t failures = 0, last = 0;
+	struct db_rows *r;
+	if (db_query(c, &q_thr_get, DB_PARAMS(db_text(key)), &r, error_r) < 0)
+		return -1;
+	int rc = db_rows_next(r, error_r);
+	if (rc == 1) {
+		failures = db_rows_int(r, 0);
+		last = db_rows_int(r, 1);
+	}
+	db_rows_free(&r);
+	if (rc < 0)
+		return -1;
+	if (now - last > FAILURE_WINDOW)
+		failures = 0;
+	failures++;
+	int64_t lock = 0;
+	if (failures >= free_failures) {
+		int64_t steps = failures - free_failures;
+		lock = steps >= 7 ? MAX_LOCK : 30LL << steps;
+		if (lock > MAX_LOCK)
+			lock = MAX_LOCK;
+	}
+	return db_exec(c, &q_thr_put, DB_PARAMS(db_text(key), db_int(failures), db_int(now), db_int(now + lock)), NULL,
+		       error_r);
+}
+
+static int audit_signin(struct db_conn *c, const struct auth_ctx *ctx, const struct actor *a, const char *label,
+			const char *action, const char *outcome, const char *detail, int64_t uid, const char **error_r)
+{
+	char oid[24];
+	snprintf(oid, sizeof oid, "%lld", (long long)uid);
+	struct audit_event ev = { .action = action, .object_type = "user", .object_id = uid ? oid : "",
+				  .outcome = outcome, .detail = detail, .client_ip = ctx->client_ip };
+	return audit_append(c, ctx->key, a, label, &ev, error_r);
+}
+
+/* Opens the user's TOTP secret; NULL when none. */
+static unsigned char *open_secret(const struct master_key *k, struct arena *a, int64_t uid, const void *sealed,
+				  size_t len, size_t *slen_r)
+{
+	if (sealed == NULL || len == 0)
+		return NULL;
+	return (unsigned char *)seal_open(k, a, "users", uid, "totp_secret", sealed, len, slen_r);
+}
+
+unsigned char *auth_totp_seal(const struct master_key *k, struct arena *a, int64_t user_id,
+			      const unsigned char *secret, size_t *len_r)
+{
+	return seal_field(k, a, "users", user_id, "totp_secret", secret, TOTP_SECRET_BYTES, len_r);
+}
+
+/* Checks a TOTP code for uid and consumes its step.  1 ok, 0 wrong, -1 error. */
+static int check_totp(struct db_conn *c, const struct master_key *k, int64_t uid, const char *code,
+		      bool require_enabled, const char **error_r)
+{
+	struct arena *a = arena_new(512);
+	struct db_rows *r;
+	int result = -1;
+	if (db_query(c, &q_auth_user_secret, DB_PARAMS(db_int(uid)), &r, error_r) < 0)
+		goto out;
+	int rc = db_rows_next(r, error_r);
+	if (rc != 1) {
+		db_rows_free(&r);
+		result = rc == 0 ? 0 : -1;
+		goto out;
+	}
+	size_t slen = 0, len = 0;
+	const void *sealed = db_rows_blob(r, 0, &len);
+	unsigned char *secret = open_secret(k, a, uid, sealed, len, &slen);
+	int64_t last = db_rows_int(r, 1);
+	bool enabled = db_rows_int(r, 2) != 0;
+	db_rows_free(&r);
+	int64_t step = 0;
+	if (secret == NULL || (require_enabled && !enabled) ||
+	    !totp_verify(secret, slen, code, time(NULL), last, &step)) {
+		result = 0;
+		if (secret)
+			sodium_memzero(secret, slen);
+		goto out;
+	}
+	sodium_memzero(secret, slen);
+	int64_t changed = 0;
+	/* The conditional update makes a code usable once even under concurrent tries. */
+	if (db_exec(c, &q_auth_set_step, DB_PARAMS(db_int(step), db_int(uid), db_int(step)), &changed, error_r) < 0)
+		goto out;
+	result = changed == 1 ? 1 : 0;
+out:
+	arena_free(&a);
+	return result;
+}
+
+static int check_recovery(struct db_conn *c, const struct master_key *k, int64_t uid, const char *typed,
+			  const char **error_r)
+{
+	struct arena *a = arena_new(256);
+	const char *norm = recovery_code_normalize(a, typed);
+	int result = 0;
+	if (norm) {
+		char h[65];
+		token_hash(k, "recovery-code", norm, h);
+		int64_t changed = 0;
+		if (db_exec(c, &q_rc_use, DB_PARAMS(db_int(time(NULL)), db_int(uid), db_text(h)), &changed, error_r) < 0)
+			result = -1;
+		else
+			result = changed == 1;
+	}
+	arena_free(&a);
+	return result;
+}
+
+int auth_signin(const struct auth_ctx *ctx, const char *email, const char *password, const char *kind,
+		const char *totp, struct signin_result *res, const char **error_r)
+{
+	memset(res, 0, sizeof *res);
+	res->outcome = SIGNIN_ERROR;
+	int64_t now = (int64_t)time(NULL);
+	char acct_key[72], ip_key[72];
+	char email_l[256];
+	size_t el = 0;
+	for (const char *p = email ? email : ""; *p && el < sizeof email_l - 1; p++)
+		email_l[el++] = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+	email_l[el] = '\0';
+	throttle_keys(ctx, email_l, acct_key, ip_key);
+	struct db_conn *c = db_acquire(ctx->db, error_r);
+	if (c == NULL)
+		return -1;
+	int rc = -1;
+	/* 1. Locked?  Checked before any hashing, so a locked account costs nothing. */
+	int64_t wait_a = throttle_locked(c, acct_key, now, error_r);
+	int64_t wait_i = wait_a < 0 ? -1 : throttle_locked(c, ip_key, now, error_r);
+	if (wait_a < 0 || wait_i < 0)
+		goto out;
+	if (wait_a > 0 || wait_i > 0) {
+		res->outcome = SIGNIN_LOCKED;
+		res->retry_after = wait_a > wait_i ? wait_a : wait_i;
+		if (db_begin(c, true, error_r) < 0 ||
+		    audit_signin(c, ctx, NULL, email_l, "signin", "locked", kind, 0, error_r) < 0 ||
+		    db_commit(c, error_r) < 0)
+			goto out;
+		rc = 0;
+		goto out;
+	}
+	/* 2. The user, if any. */
+	int64_t uid = 0, org_id = 0;
+	char hash[PASSWORD_HASH_MAX] = "";
+	int role = -1;
+	bool totp_on = false, active = false;
+	struct db_rows *r;
+	if (db_query(c, &q_auth_user_by_email, DB_PARAMS(db_text(email_l)), &r, error_r) < 0)
+		goto out;
+	int found = db_rows_next(r, error_r);
+	if (found == 1) {
+		uid = db_rows_int(r, 0);
+		snprintf(hash, sizeof hash, "%s", db_rows_text(r, 1));
+		role = role_from_code(db_rows_text(r, 2));
+		totp_on = db_rows_int(r, 3) != 0;
+		active = str_eq(db_rows_text(r, 4), "active") && !str_eq(db_rows_text(r, 6), "left");
+		org_id = db_rows_int(r, 5);
+	}
+	db_rows_free(&r);
+	if (found < 0)
+		goto out;
+	(void)org_id;
+	/* 3. The password, with the connection returned to the pool while hashing. */
+	db_release(&c);
+	bool pw_ok = password_verify(found == 1 ? hash : NULL, password ? password : "");
+	sodium_memzero(hash, sizeof hash);
+	c = db_acquire(ctx->db, error_r);
+	if (c == NULL)
+		return -1;
+	bool ok = pw_ok && active && role >= 0;
+	bool need_2fa = role >= 0 && (role_requires_2fa((enum role)role) || ctx->require_2fa_all);
+	bool api = str_eq(kind, "api");
+	if (db_begin(c, true, error_r) < 0)
+		goto out;
+	if (ok && api && totp_on) {
+		int t = check_totp(c, ctx->key, uid, totp ? totp : "", true, error_r);
+		if (t < 0)
+			goto out;
+		ok = t == 1;
+	}
+	if (!ok) {
+		if (throttle_fail(c, acct_key, ACCOUNT_FREE_FAILURES, now, error_r) < 0 ||
+		    throttle_fail(c, ip_key, IP_FREE_FAILURES, now, error_r) < 0 ||
+		    audit_signin(c, ctx, NULL, email_l, "signin", "failed", kind, 0, error_r) < 0 ||
+		    db_commit(c, error_r) < 0)
+			goto out;
+		res->outcome = SIGNIN_BAD;
+		rc = 0;
+		goto out;
+	}
+	if (api && need_2fa && !totp_on) {
+		if (audit_signin(c, ctx, NULL, email_l, "signin", "needs-enrolment", kind, uid, error_r) < 0 ||
+		    db_commit(c, error_r) < 0)
+			goto out;
+		res->outcome = SIGNIN_NEEDS_ENROLMENT;
+		rc = 0;
+		goto out;
+	}
+	const char *state = "full";
+	res->outcome = SIGNIN_OK;
+	if (!api && totp_on) {
+		state = "mfa";
+		res->outcome = SIGNIN_SECOND_FACTOR;
+	} else if (!api && need_2fa) {
+		state = "enrol";
+		res->outcome = SIGNIN_ENROL;
+	}
+	if (db_exec(c, &q_thr_clear, DB_PARAMS(db_text(acct_key)), NULL, error_r) < 0 ||
+	    session_create(c, ctx->key, uid, kind, state, ctx->client_ip, now, &ctx->limits, res->token, error_r) < 0 ||
+	    audit_signin(c, ctx, NULL, email_l, "signin", str_eq(state, "full") ? "ok" : "password-ok", kind, uid,
+			 error_r) < 0 ||
+	    db_commit(c, error_r) < 0) {
+		res->outcome = SIGNIN_ERROR;
+		goto out;
+	}
+	res->user_id = uid;
+	rc = 0;
+out:
+	if (c)
+		db_release(&c);
+	return rc;
+}
+
+int auth_second_factor(const struct auth_ctx *ctx, const struct actor *a, const char *code,
+		       struct signin_result *res, const char **error_r)
+{
+	memset(res, 0, sizeof *res);
+	res->outcome = SIGNIN_ERROR;
+	int64_t now = (int64_t)time(NULL);
+	char acct_key[72], ip_key[72];
+	throttle_keys(ctx, a->email, acct_key, ip_key);
+	struct db_conn *c = db_acquire(ctx->db, error_r);
+	if (c == NULL)
+		return -1;
+	int rc = -1;
+	int64_t wait = throttle_locked(c, acct_key, now, error_r);
+	if (wait < 0)
+		goto out;
+	if (db_begin(c, true, error_r) < 0)
+		goto out;
+	if (wait > 0) {
+		res->outcome = SIGNIN_LOCKED;
+		res->retry_after = wait;
+		if (audit_signin(c, ctx, a, NULL, "signin.second-factor", "locked", "", a->user_id, error_r) < 0 ||
+		    db_commit(c, error_r) < 0)
+			goto out;
+		rc = 0;
+		goto out;
+	}
+	const char *method = "totp";
+	int ok = check_totp(c, ctx->key, a->user_id, code, true, error_r);
+	if (ok == 0) {
+		method = "recovery-code";
+		ok = check_recovery(c, ctx->key, a->user_id, code, error_r);
+	}
+	if (ok < 0)
+		goto out;
+	if (!ok) {
+		if (throttle_fail(c, acct_key, ACCOUNT_FREE_FAILURES, now, error_r) < 0 ||
+		    audit_signin(c, ctx, a, NULL, "signin.second-factor", "failed", "", a->user_id, error_r) < 0 ||
+		    db_commit(c, error_r) < 0)
+			goto out;
+		res->outcome = SIGNIN_BAD;
+		rc = 0;
+		goto out;
+	}
+	char detail[40];
+	snprintf(detail, sizeof detail, "method=%s", method);
+	if (db_exec(c, &q_thr_clear, DB_PARAMS(db_text(acct_key)), NULL, error_r) < 0 ||
+	    session_rotate(c, ctx->key, a->session_hash, "full", ctx->client_ip, now, res->token, error_r) < 0 ||
+	    audit_signin(c, ctx, a, NULL, "signin.second-factor", "ok", detail, a->user_id, error_r) < 0 ||
+	    db_commit(c, error_r) < 0)
+		goto out;
+	res->outcome = SIGNIN_OK;
+	res->user_id = a->user_id;
+	rc = 0;
+out:
+	db_release(&c);
+	return rc;
+}
+
+int auth_reauth(const struct auth_ctx *ctx, const struct actor *a, const char *password, const char *totp,
+		struct signin_result *res, const char **error_r)
+{
+	memset(res, 0, sizeof *res);
+	res->outcome = SIGNIN_ERROR;
+	int64_t now = (int64_t)time(NULL);
+	char acct_key[72], ip_key[72];
+	throttle_keys(ctx, a->email, acct_key, ip_key);
+	struct db_conn *c = db_acquire(ctx->db, error_r);
+	if (c == NULL)
+		return -1;
+	int rc = -1;
+	char hash[PASSWORD_HASH_MAX] = "";
+	int64_t wait = throttle_locked(c, acct_key, now, error_r);
+	if (wait < 0)
+		goto out;
+	if (wait > 0) {
+		res->outcome = SIGNIN_LOCKED;
+		res->retry_after = wait;
+		rc = 0;
+		goto out;
+	}
+	struct db_rows *r;
+	if (db_query(c, &q_auth_user_secret, DB_PARAMS(db_int(a->user_id)), &r, error_r) < 0)
+		goto out;
+	if (db_rows_next(r, error_r) == 1)
+		snprintf(hash, sizeof hash, "%s", db_rows_text(r, 3));
+	db_rows_free(&r);
+	db_release(&c);
+	bool ok = password_verify(hash, password ? password : "");
+	sodium_memzero(hash, sizeof hash);
+	c = db_acquire(ctx->db, error_r);
+	if (c == NULL)
+		return -1;
+	if (db_begin(c, true, error_r) < 0)
+		goto out;
+	if (ok && a->totp_enabled) {
+		int t = check_totp(c, ctx->key, a->user_id, totp ? totp : "", true, error_r);
+		if (t < 0)
+			goto out;
+		ok = t == 1;
+	}
+	if (!ok) {
+		if (throttle_fail(c, acct_key, ACCOUNT_FREE_FAILURES, now, error_r) < 0 ||
+		    audit_signin(c, ctx, a, NULL, "reauth", "failed", "", a->user_id, error_r) < 0 ||
+		    db_commit(c, error_r) < 0)
+			goto out;
+		res->outcome = SIGNIN_BAD;
+		rc = 0;
+		goto out;
+	}
+	if (session_mark_reauth(c, a->session_hash, now, error_r) < 0 ||
+	    audit_signin(c, ctx, a, NULL, "reauth", "ok", "", a->user_id, error_r) < 0 || db_commit(c, error_r) < 0)
+		goto out;
+	res->outcome = SIGNIN_OK;
+	rc = 0;
+out:
+	if (c)
+		db_release(&c);
+	return rc;
+}
+
+int auth_totp_begin(const struct auth_ctx *ctx, const struct actor *a, struct arena *ar, const char **uri_r,
+		    const char **error_r)
+{
+	unsigned char secret[TOTP_SECRET_BYTES];
+	totp_new_secret(secret);
+	size_t slen;
+	unsigned char *sealed = auth_totp_seal(ctx->key, ar, a->user_id, secret, &slen);
+	*uri_r = totp_uri(ar, a->email, secret, sizeof secret);
+	sodium_memzero(secret, sizeof secret);
+	struct db_conn *c = db_acquire(ctx->db, error_r);
+	if (c == NULL)
+		return -1;
+	int rc = -1;
+	/* A pending secret never replaces an enabled one: enabled users re-enrol after a reset. */
+	if (a->totp_enabled) {
+		*error_r = "second factor already enabled";
+		goto out;
+	}
+	if (db_begin(c, true, error_r) < 0 ||
+	    db_exec(c, &q_auth_set_totp, DB_PARAMS(db_blob(sealed, slen), db_int(0), db_int(time(NULL)), db_int(a->user_id)),
+		    NULL, error_r) < 0 ||
+	    db_commit(c, error_r) < 0)
+		goto out;
+	rc = 0;
+out:
+	db_release(&c);
+	return rc;
+}
+
+int auth_new_recovery_codes(struct db_conn *c, const struct master_key *k, int64_t user_id, char (*codes_r)[12],
+			    const char **error_r)
+{
+	if (db_exec(c, &q_rc_delete, DB_PARAMS(db_int(user_id)), NULL, error_r) < 0)
+		return -1;
+	for (int i = 0; i < RECOVERY_CODES; i++) {
+		char h[65];
+		recovery_code_new(codes_r[i]);
+		token_hash(k, "recovery-code", codes_r[i], h);
+		if (db_exec(c, &q_rc_insert, DB_PARAMS(db_int(user_id), db_text(h)), NULL, error_r) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int auth_totp_confirm(const struct auth_ctx *ctx, const struct actor *a, const char *code, struct arena *ar,
+		      char (*codes_r)[12], char token_r[TOKEN_CHARS + 1], const char **error_r)
+{
+	(void)ar;
+	struct db_conn *c = db_acquire(ctx->db, error_r);
+	if (c == NULL)
+		return -1;
+	int rc = -1;
+	if (db_begin(c, true, error_r) < 0)
+		goto out;
+	int t = check_totp(c, ctx->key, a->user_id, code, false, error_r);
+	if (t < 0)
+		goto out;
+	if (t == 0) {
+		if (audit_signin(c, ctx, a, NULL, "totp.enrol", "failed", "", a->user_id, error_r) < 0 ||
+		    db_commit(c, error_r) < 0)
+			goto out;
+		rc = 0;
+		goto out;
+	}
+	int64_t now = (int64_t)time(NULL);
+	if (db_exec(c, &q_auth_enable_totp, DB_PARAMS(db_int(now / 30), db_int(now), db_int(a->user_id)), NULL,
+		    error_r) < 0 ||
+	    auth_new_recovery_codes(c, ctx->key, a->user_id, codes_r, error_r) < 0 ||
+	    session_rotate(c, ctx->key, a->session_hash, "full", ctx->client_ip, now, token_r, error_r) < 0 ||
+	    audit_signin(c, ctx, a, NULL, "totp.enrol", "ok", "", a->user_id, error_r) < 0 ||
+	    db_commit(c, error_r) < 0)
+		goto out;
+	rc = 1;
+out:
+	db_release(&c);
+	return rc;
+}
+
+int auth_totp_enrol_now(struct db_conn *c, const struct master_key *k, int64_t user_id, const char *email,
+			struct arena *ar, const char **uri_r, char (*codes_r)[12], const char **error_r)
+{
+	unsigned char secret[TOTP_SECRET_BYTES];
+	totp_new_secret(secret);
+	size_t slen;
+	unsigned char *sealed = auth_totp_seal(k, ar, user_id, secret, &slen);
+	*uri_r = totp_uri(ar, email, secret, sizeof secret);
+	sodium_memzero(secret, sizeof secret);
+	if (db_exec(c, &q_auth_set_totp, DB_PARAMS(db_blob(sealed, slen), db_int(1), db_int(time(NULL)), db_int(user_id)),
+		    NULL, error_r) < 0)
+		return -1;
+	return auth_new_recovery_codes(c, k, user_id, codes_r, error_r);
+}
+
+const char *auth_change_password(const struct auth_ctx *ctx, const struct actor *a, const char *current,
+				 const char *new_password, const char **error_r)
+{
+	const char *problem = password_policy_check(new_password, a->email);
+	if (problem)
+		return problem;
+	struct signin_result res;
+	/* Reuses re-authentication for the current password (and its throttling). */
+	struct actor tmp = *a;
+	tmp.totp_enabled = false;
+	if (auth_reauth(ctx, &tmp, current, NULL, &res, error_r) < 0)
+		return N_("Something went wrong");
+	if (res.outcome == SIGNIN_LOCKED)
+		return N_("Too many attempts. Wait a few minutes and try again.");
+	if (res.outcome != SIGNIN_OK)
+		return N_("The current password is not right.");
+	char hash[PASSWORD_HASH_MAX];
+	if (password_hash(new_password, hash) < 0)
+		return N_("Something went wrong");
+	struct db_conn *c = db_acquire(ctx->db, error_r);
+	if (c == NULL)
+		return N_("Something went wrong");
+	const char *result = N_("Something went wrong");
+	int64_t now = (int64_t)time(NULL);
+	struct audit_event ev = { .action = "password.change", .object_type = "user", .outcome = "ok",
+				  .client_ip = ctx->client_ip };
+	char oid[24];
+	snprintf(oid, sizeof oid, "%lld", (long long)a->user_id);
+	ev.object_id = oid;
+	if (db_begin(c, true, error_r) < 0 ||
+	    db_exec(c, &q_auth_set_password, DB_PARAMS(db_text(hash), db_int(now), db_int(now), db_int(a->user_id)),
+		    NULL, error_r) < 0 ||
+	    audit_append(c, ctx->key, a, NULL, &ev, error_r) < 0 || db_commit(c, error_r) < 0)
+		goto out;
+	result = NULL;
+out:
+	sodium_memzero(hash, sizeof hash);
+	db_release(&c);
+	return result;
+}

@@ -1,0 +1,50 @@
+/* session.h — sessions stored in the database, so any nadiya process serving
+ * the same network accepts them.  Only a keyed hash of each token is stored.
+ *
+ * States: "mfa" (password accepted, second factor pending), "enrol" (the role
+ * needs a second factor that is not set up yet: only enrolment is allowed),
+ * "full".  Kinds: "web" (cookie) and "api" (bearer token).
+ */
+#ifndef NADIYA_SESSION_H
+#define NADIYA_SESSION_H
+
+#include "base/arena.h"
+#include "crypto/token.h"
+#include "model/actor.h"
+
+#include <stdint.h>
+
+struct db_conn;
+struct master_key;
+
+struct session_limits {
+	int64_t idle_seconds;
+	int64_t max_seconds;
+};
+
+/* Creates a session inside the caller's write transaction; token gets the new secret. */
+int session_create(struct db_conn *c, const struct master_key *k, int64_t user_id, const char *kind,
+		   const char *state, const char *ip, int64_t now, const struct session_limits *lim,
+		   char token[TOKEN_CHARS + 1], const char **error_r);
+
+/*
+ * Finds the live session for token and fills the actor (strings in arena a).
+ * Returns 1 when found and live, 0 when unknown, expired, idle too long or the
+ * user is disabled, -1 on error.  Refreshes last-seen at most once a minute.
+ */
+int session_lookup(struct db_conn *c, const struct master_key *k, const char *token, int64_t now,
+		   const struct session_limits *lim, struct arena *a, struct actor *actor_r, const char **state_r,
+		   const char **error_r);
+
+/* Replaces a session by a new id in a new state (sign-in steps, privilege change). */
+int session_rotate(struct db_conn *c, const struct master_key *k, const char *old_hash, const char *new_state,
+		   const char *ip, int64_t now, char token[TOKEN_CHARS + 1], const char **error_r);
+int session_mark_reauth(struct db_conn *c, const char *hash, int64_t now, const char **error_r);
+int session_delete(struct db_conn *c, const char *hash, const char **error_r);
+/* Ends every session of a user ("sign out everywhere", disabling, role change). */
+int session_delete_user(struct db_conn *c, int64_t user_id, const char **error_r);
+/* The CSRF token bound to a session token (64 hex). */
+void session_csrf(const struct master_key *k, const char *token, char out[65]);
+void session_hash(const struct master_key *k, const char *token, char out[65]);
+
+#endif

@@ -1,0 +1,76 @@
+#include "policy/policy.h"
+
+#include <string.h>
+
+struct rule {
+	const char *name;
+	bool reauth;
+	unsigned char scope[ROLE__COUNT];
+};
+
+#define NO SCOPE_NONE
+#define OWN SCOPE_OWN_ORG
+#define ANY SCOPE_ANY
+#define SELF SCOPE_SELF
+
+/*                      admin coord manager casewk hotline donor auditor system */
+#define R(...) { __VA_ARGS__ }
+static const struct rule rules[A__COUNT] = {
+	[A_ORG_LIST]       = { "org.list",       false, R(ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY) },
+	[A_ORG_VIEW]       = { "org.view",       false, R(ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY) },
+	[A_ORG_CREATE]     = { "org.create",     false, R(ANY, ANY, NO, NO, NO, NO, NO, ANY) },
+	[A_ORG_EDIT]       = { "org.edit",       false, R(ANY, ANY, NO, NO, NO, NO, NO, ANY) },
+	[A_ORG_DEACTIVATE] = { "org.deactivate", true,  R(ANY, NO, NO, NO, NO, NO, NO, ANY) },
+	[A_NETWORK_GROWTH] = { "network.growth", false, R(ANY, ANY, ANY, NO, NO, ANY, NO, ANY) },
+	[A_USER_LIST]      = { "user.list",      false, R(ANY, NO, OWN, NO, NO, NO, NO, ANY) },
+	[A_USER_VIEW]      = { "user.view",      false, R(ANY, NO, OWN, SELF, SELF, SELF, SELF, ANY) },
+	[A_USER_CREATE]    = { "user.create",    false, R(ANY, NO, NO, NO, NO, NO, NO, ANY) },
+	[A_USER_EDIT]      = { "user.edit",      false, R(ANY, NO, NO, NO, NO, NO, NO, ANY) },
+	[A_USER_SET_ROLE]  = { "user.set_role",  true,  R(ANY, NO, NO, NO, NO, NO, NO, ANY) },
+	[A_USER_DISABLE]   = { "user.disable",   true,  R(ANY, NO, NO, NO, NO, NO, NO, ANY) },
+	[A_USER_RESET]     = { "user.reset",     true,  R(ANY, NO, NO, NO, NO, NO, NO, ANY) },
+	[A_AUDIT_VIEW]     = { "audit.view",     false, R(NO, NO, NO, NO, NO, NO, ANY, ANY) },
+	[A_AUDIT_VERIFY]   = { "audit.verify",   false, R(NO, NO, NO, NO, NO, NO, ANY, ANY) },
+	[A_SELF_MANAGE]    = { "self.manage",    false, R(SELF, SELF, SELF, SELF, SELF, SELF, SELF, NO) },
+};
+
+enum scope policy_scope(const struct actor *a, enum action act)
+{
+	if (a == NULL || (unsigned)act >= A__COUNT || (unsigned)a->role >= ROLE__COUNT || rules[act].name == NULL)
+		return SCOPE_NONE;
+	return (enum scope)rules[act].scope[a->role];
+}
+
+bool policy_may(const struct actor *a, enum action act, const struct resource *r)
+{
+	switch (policy_scope(a, act)) {
+	case SCOPE_NONE:
+		return false;
+	case SCOPE_ANY:
+		return true;
+	case SCOPE_OWN_ORG:
+		/* No resource: the action is a list, which the service narrows to the own organization. */
+		return r == NULL || r->org_id == 0 || r->org_id == a->org_id;
+	case SCOPE_SELF:
+		return r != NULL && r->user_id != 0 && r->user_id == a->user_id;
+	}
+	return false;
+}
+
+bool policy_needs_reauth(enum action act)
+{
+	return (unsigned)act < A__COUNT && rules[act].reauth;
+}
+
+const char *policy_action_name(enum action act)
+{
+	return (unsigned)act < A__COUNT && rules[act].name ? rules[act].name : "unknown";
+}
+
+int policy_action_by_name(const char *name)
+{
+	for (int i = 0; i < A__COUNT; i++)
+		if (rules[i].name && strcmp(rules[i].name, name) == 0)
+			return i;
+	return -1;
+}

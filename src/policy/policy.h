@@ -1,0 +1,58 @@
+/* policy.h — the one deny-by-default decision: may this actor do this action
+ * on this resource?
+ *
+ * Every action has one row in the rule table (policy.c) giving, per role, the
+ * scope in which it is allowed: nowhere, within the actor's own organization,
+ * anywhere, or only on the actor's own account.  A missing row is a compile
+ * error (the table is sized by A__COUNT and a unit test checks every row has
+ * a name) and the matrix test in tests/unit/test-policy.c states the expected
+ * answer of every cell independently.  Later resources (cases, referrals)
+ * extend struct resource; the function stays the only place that decides.
+ */
+#ifndef NADIYA_POLICY_H
+#define NADIYA_POLICY_H
+
+#include "model/actor.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum action {
+	A_ORG_LIST,
+	A_ORG_VIEW,
+	A_ORG_CREATE,
+	A_ORG_EDIT,
+	A_ORG_DEACTIVATE,
+	A_NETWORK_GROWTH,
+	A_USER_LIST,
+	A_USER_VIEW,
+	A_USER_CREATE,
+	A_USER_EDIT,
+	A_USER_SET_ROLE,
+	A_USER_DISABLE,
+	A_USER_RESET,
+	A_AUDIT_VIEW,
+	A_AUDIT_VERIFY,
+	A_SELF_MANAGE,
+	A__COUNT
+};
+
+enum scope { SCOPE_NONE = 0, SCOPE_OWN_ORG, SCOPE_ANY, SCOPE_SELF };
+
+struct resource {
+	int64_t org_id;  /* owner organization, 0 when the action is not about one record */
+	int64_t user_id; /* the user account concerned, for SCOPE_SELF */
+};
+
+bool policy_may(const struct actor *a, enum action act, const struct resource *r);
+/* The scope of an action for the actor's role (lists filter by it). */
+enum scope policy_scope(const struct actor *a, enum action act);
+/* Actions that need the password confirmed within the last few minutes. */
+bool policy_needs_reauth(enum action act);
+const char *policy_action_name(enum action act);
+/* -1 when unknown. */
+int policy_action_by_name(const char *name);
+
+#define REAUTH_SECONDS 300
+
+#endif
