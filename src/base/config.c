@@ -180,9 +180,14 @@ static int load_ini(struct settings *s, const enum setting_id *allowed, const ch
 	return rc;
 }
 
-static void print_help(const enum setting_id *allowed, const char *usage)
+static void print_help(const enum setting_id *allowed, const struct cli_opt *extra, const char *usage)
 {
 	printf("%s\n\nOptions:\n", usage);
+	for (const struct cli_opt *o = extra; o && o->name; o++) {
+		char left[64];
+		snprintf(left, sizeof left, "--%s%s", o->name, o->takes_value ? " VALUE" : "");
+		printf("  %-28s %s\n", left, o->help);
+	}
 	for (const enum setting_id *a = allowed; *a != SET__COUNT; a++) {
 		const struct setting_def *d = &defs[*a];
 		char left[64];
@@ -198,10 +203,25 @@ static void print_help(const enum setting_id *allowed, const char *usage)
 int settings_parse(struct settings *s, const enum setting_id *allowed, int argc, char **argv,
 		   const char *usage, const char **positional_r, int max_positional, int *npositional_r)
 {
+	return settings_parse_cmd(s, allowed, NULL, argc, argv, usage, positional_r, max_positional, npositional_r);
+}
+
+static const struct cli_opt *find_opt(const struct cli_opt *extra, const char *name, size_t len)
+{
+	for (const struct cli_opt *o = extra; o && o->name; o++)
+		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+			return o;
+	return NULL;
+}
+
+int settings_parse_cmd(struct settings *s, const enum setting_id *allowed, const struct cli_opt *extra,
+		       int argc, char **argv, const char *usage, const char **positional_r,
+		       int max_positional, int *npositional_r)
+{
 	*npositional_r = 0;
 	for (int i = 0; i < argc; i++)
 		if (str_eq(argv[i], "--help") || str_eq(argv[i], "-h")) {
-			print_help(allowed, usage);
+			print_help(allowed, extra, usage);
 			return 1;
 		}
 	/* --config first (command line, else environment), so the rest can override it. */
@@ -253,6 +273,26 @@ int settings_parse(struct settings *s, const enum setting_id *allowed, int argc,
 		}
 		const char *name = arg + 2, *eq = strchr(name, '=');
 		size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+		const struct cli_opt *o = find_opt(extra, name, nlen);
+		if (o) {
+			if (!o->takes_value) {
+				if (eq) {
+					fprintf(stderr, "nadiya: --%s takes no value\n", o->name);
+					return -1;
+				}
+				*o->flag_r = true;
+				continue;
+			}
+			if (eq)
+				*o->value_r = eq + 1;
+			else if (i + 1 < argc)
+				*o->value_r = argv[++i];
+			else {
+				fprintf(stderr, "nadiya: --%s needs a value\n", o->name);
+				return -1;
+			}
+			continue;
+		}
 		const struct setting_def *d = find_def(allowed, name, nlen);
 		if (d == NULL) {
 			fprintf(stderr, "nadiya: unknown option `--%.*s` (see --help)\n", (int)nlen, name);

@@ -70,4 +70,18 @@ int settings_parse(struct settings *s, const enum setting_id *allowed, int argc,
 		   const char *usage, const char **positional_r, int max_positional,
 		   int *npositional_r);
 
+/* Options of one command that are not settings (e.g. `user add --email E`). */
+struct cli_opt {
+	const char *name;     /* without the leading -- */
+	bool takes_value;     /* false: a flag */
+	const char **value_r; /* where the value goes (takes_value) */
+	bool *flag_r;         /* set to true when given (flags) */
+	const char *help;
+};
+
+/* settings_parse plus command options; extra ends with an entry whose name is NULL. */
+int settings_parse_cmd(struct settings *s, const enum setting_id *allowed, const struct cli_opt *extra,
+		       int argc, char **argv, const char *usage, const char **positional_r,
+		       int max_positional, int *npositional_r);
+
 #endif

@@ -23,6 +23,7 @@ DB_QUERY(q_auth_set_totp, "UPDATE users SET totp_sealed = ?, totp_enabled = ?, t
 DB_QUERY(q_auth_enable_totp, "UPDATE users SET totp_enabled = 1, totp_last_step = ?, updated_at = ? WHERE id = ?");
 DB_QUERY(q_auth_set_password, "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?,"
 			      " version = version + 1 WHERE id = ?");
+DB_QUERY(q_auth_set_lang, "UPDATE users SET lang = ?, updated_at = ? WHERE id = ?");
 DB_QUERY(q_rc_delete, "DELETE FROM recovery_codes WHERE user_id = ?");
 DB_QUERY(q_rc_insert, "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (?, ?, NULL)");
 DB_QUERY(q_rc_use, "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL");
@@ -541,4 +542,61 @@ out:
 	sodium_memzero(hash, sizeof hash);
 	db_release(&c);
 	return result;
+}
+
+int auth_signout(const struct auth_ctx *ctx, const struct actor *a, bool everywhere, const char **error_r)
+{
+	struct db_conn *c = db_acquire(ctx->db, error_r);
+	if (c == NULL)
+		return -1;
+	int rc = -1;
+	if (db_begin(c, true, error_r) < 0)
+		goto out;
+	if ((everywhere ? session_delete_user(c, a->user_id, error_r) : session_delete(c, a->session_hash, error_r)) < 0)
+		goto out;
+	if (audit_signin(c, ctx, a, NULL, everywhere ? "signout.everywhere" : "signout", "ok", "", a->user_id,
+			 error_r) < 0 ||
+	    db_commit(c, error_r) < 0)
+		goto out;
+	rc = 0;
+out:
+	db_release(&c);
+	return rc;
+}
+
+int auth_set_language(const struct auth_ctx *ctx, const struct actor *a, const char *lang, const char **error_r)
+{
+	struct db_conn *c = db_acquire(ctx->db, error_r);
+	if (c == NULL)
+		return -1;
+	int rc = -1;
+	char detail[16];
+	snprintf(detail, sizeof detail, "lang=%s", lang);
+	if (db_begin(c, true, error_r) < 0 ||
+	    db_exec(c, &q_auth_set_lang, DB_PARAMS(db_text(lang), db_int(time(NULL)), db_int(a->user_id)), NULL,
+		    error_r) < 0 ||
+	    audit_signin(c, ctx, a, NULL, "user.language", "ok", detail, a->user_id, error_r) < 0 ||
+	    db_commit(c, error_r) < 0)
+		goto out;
+	rc = 0;
+out:
+	db_release(&c);
+	return rc;
+}
+
+int auth_regenerate_recovery_codes(const struct auth_ctx *ctx, const struct actor *a, char (*codes_r)[12],
+				   const char **error_r)
+{
+	struct db_conn *c = db_acquire(ctx->db, error_r);
+	if (c == NULL)
+		return -1;
+	int rc = -1;
+	if (db_begin(c, true, error_r) < 0 || auth_new_recovery_codes(c, ctx->key, a->user_id, codes_r, error_r) < 0 ||
+	    audit_signin(c, ctx, a, NULL, "recovery-codes.new", "ok", "", a->user_id, error_r) < 0 ||
+	    db_commit(c, error_r) < 0)
+		goto out;
+	rc = 0;
+out:
+	db_release(&c);
+	return rc;
 }

@@ -59,6 +59,11 @@ int auth_signin(const struct auth_ctx *ctx, const char *email, const char *passw
 int auth_second_factor(const struct auth_ctx *ctx, const struct actor *a, const char *code,
 		       struct signin_result *res, const char **error_r);
 
+/* Ends this session, or every session of the user (everywhere); audited. */
+int auth_signout(const struct auth_ctx *ctx, const struct actor *a, bool everywhere, const char **error_r);
+/* Saves the user's interface language ("uk", "en" or "" for the browser's). */
+int auth_set_language(const struct auth_ctx *ctx, const struct actor *a, const char *lang, const char **error_r);
+
 /* Confirms the password of a signed-in user (re-authentication, + TOTP when enrolled). */
 int auth_reauth(const struct auth_ctx *ctx, const struct actor *a, const char *password, const char *totp,
 		struct signin_result *res, const char **error_r);
@@ -78,7 +83,10 @@ int auth_totp_confirm(const struct auth_ctx *ctx, const struct actor *a, const c
 const char *auth_change_password(const struct auth_ctx *ctx, const struct actor *a, const char *current,
 				 const char *new_password, const char **error_r);
 
-/* Makes new recovery codes (old ones stop working). */
+/* The signed-in user makes new recovery codes for themself; audited. */
+int auth_regenerate_recovery_codes(const struct auth_ctx *ctx, const struct actor *a, char (*codes_r)[12],
+				   const char **error_r);
+/* Makes new recovery codes (old ones stop working), inside the caller's transaction. */
 int auth_new_recovery_codes(struct db_conn *c, const struct master_key *k, int64_t user_id, char (*codes_r)[12],
 			    const char **error_r);
 

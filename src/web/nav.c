@@ -1,5 +1,6 @@
 #include "web/nav.h"
 #include "base/str.h"
+#include "model/actor.h"
 #include "web/web.h"
 
 struct nav_item {
@@ -27,5 +28,21 @@ void nav_render(struct request *req)
 	item(req, "/", N_("Home"));
 	if (req->actor == NULL)
 		item(req, "/signin", N_("Sign in"));
+	bool full = req->actor && str_eq(req->session_state, "full");
+	(void)full;
 	html_raw(o, "</ul></nav>\n");
+	if (req->actor) {
+		/* Who is signed in, their account, and signing out (a POST form: it changes state). */
+		html_raw(o, "<div class=\"who\">");
+		if (full) {
+			html_raw(o, "<a href=\"/account\">");
+			html_txt(o, req->actor->display_name);
+			html_raw(o, "</a> ");
+		}
+		html_raw(o, "<form method=\"post\" action=\"/signout\" class=\"inline\">");
+		html_hidden(o, "csrf", req->csrf ? req->csrf : "");
+		html_raw(o, "<button type=\"submit\" class=\"link\">");
+		html_txt(o, _("Sign out"));
+		html_raw(o, "</button></form></div>\n");
+	}
 }

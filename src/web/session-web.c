@@ -192,7 +192,10 @@ int web_guard(struct request *req)
 			web_error(req, 500, N_("Something went wrong"), NULL);
 			return -1;
 		}
-		if (!policy_may(req->actor, (enum action)act, NULL)) {
+		/* The coarse check: may this role do this at all?  "Own account" actions are
+		 * asked about the actor's own account; handlers check the actual record. */
+		struct resource own = { .org_id = 0, .user_id = req->actor ? req->actor->user_id : 0 };
+		if (!policy_may(req->actor, (enum action)act, &own)) {
 			audit_denied(req, rt->action);
 			web_error(req, 403, N_("You do not have access to this."), NULL);
 			return -1;

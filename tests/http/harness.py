@@ -244,3 +244,118 @@ def form_value(html, name):
     if not m:
         m = re.search(r'value="([^"]*)"[^>]*name="%s"' % re.escape(name), html)
     return m.group(1) if m else None
+
+
+# ---- people and sign-in --------------------------------------------------
+
+import base64
+import hashlib
+import hmac
+import struct
+
+DEFAULT_PASSWORD = "correct horse battery staple 42"
+
+
+def totp_code(secret_b32, t=None):
+    """RFC 6238 code (SHA-1, 30 s, 6 digits), as an authenticator app computes it."""
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    counter = int((t if t is not None else time.time()) // 30)
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    off = mac[-1] & 15
+    return "%06d" % ((struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+class User:
+    def __init__(self, email, password, role, org, totp_secret=None, recovery=None, id=None):
+        self.email, self.password, self.role, self.org = email, password, role, org
+        self.totp_secret, self.recovery, self.id = totp_secret, list(recovery or []), id
+        self._last_step = None
+
+    def second_factor(self):
+        """A TOTP code not used before; a recovery code when this step's code was spent."""
+        step = int(time.time() // 30)
+        if self._last_step != step:
+            self._last_step = step
+            return totp_code(self.totp_secret)
+        return self.recovery.pop()
+
+
+def cli_env(server):
+    return {"NADIYA_DB": server.db_url, "NADIYA_KEY_FILE": server.key}
+
+
+def add_org(server, code, kind="ngo", region="UA-61", name=None):
+    r = run_cli("org", "add", "--code", code, "--name", name or f"Org {code}", "--kind", kind,
+                "--region", region, env=cli_env(server))
+    check(r.returncode == 0 or "exists" in r.stderr, f"org add {code}: {r.stderr}")
+
+
+def add_user(server, email, role, org, password=DEFAULT_PASSWORD, name=None):
+    """Creates a user with `nadiya user add` (the console path) and parses what it prints."""
+    args = ["user", "add", "--email", email, "--org", org, "--role", role, "--password-stdin"]
+    if name:
+        args += ["--name", name]
+    r = run_cli(*args, input=password + "\n", env=cli_env(server))
+    check(r.returncode == 0, f"user add {email}: {r.stdout} {r.stderr}")
+    m = re.search(r"otpauth://\S+", r.stdout)
+    secret = None
+    if m:
+        q = urllib.parse.parse_qs(urllib.parse.urlparse(m.group(0)).query)
+        secret = q["secret"][0]
+    codes = re.findall(r"^\s+([a-z2-9]{5}-[a-z2-9]{5})\s*$", r.stdout, re.M)
+    mid = re.search(r"created user (\d+)", r.stdout)
+    return User(email, password, role, org, secret, codes, int(mid.group(1)) if mid else None)
+
+
+def api_login(server, user):
+    body = {"email": user.email, "password": user.password}
+    if user.totp_secret:
+        body["totp"] = user.second_factor()
+    r = server.api("POST", "/api/v1/sessions", body)
+    check(r.status == 201, f"API sign-in of {user.email}: {r.status} {r.text[:300]}")
+    return r.json()["token"]
+
+
+class Browser:
+    """A person at a browser: its own cookie jar; forms carry the CSRF token of the page."""
+
+    def __init__(self, server, lang="uk"):
+        self.s = server
+        self.cookies = {}
+        self.lang = lang
+
+    def request(self, method, path, body=None, headers=None):
+        saved = self.s.cookies
+        self.s.cookies = self.cookies
+        try:
+            return self.s.request(method, path, body=body, headers=headers, lang=self.lang)
+        finally:
+            self.cookies = self.s.cookies
+            self.s.cookies = saved
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def post(self, path, fields):
+        return self.request("POST", path, body=fields)
+
+    def csrf(self, page_path):
+        r = self.get(page_path)
+        tok = form_value(r.text, "csrf")
+        check(tok, f"no CSRF token on {page_path} ({r.status})")
+        return tok
+
+    def submit(self, page_path, action_path, fields):
+        """GETs the page with the form, then POSTs fields with its CSRF token."""
+        f = dict(fields)
+        f["csrf"] = self.csrf(page_path)
+        return self.post(action_path, f)
+
+    def login(self, user):
+        r = self.submit("/signin", "/signin", {"email": user.email, "password": user.password})
+        check(r.status == 303, f"sign-in of {user.email}: {r.status} {r.text[:500]}")
+        loc = r.header("Location")
+        if loc.startswith("/signin/code"):
+            r = self.submit("/signin/code", "/signin/code", {"code": user.second_factor()})
+            check(r.status == 303, f"second factor of {user.email}: {r.status} {r.text[:500]}")
+        return r
