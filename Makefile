@@ -5,7 +5,7 @@
 #   make asan       build build-asan/nadiya with AddressSanitizer + UBSan
 #   make bench      run the benchmarks under bench/ (never part of make test)
 
-PKGS := libmicrohttpd sqlite3 libsodium jansson icu-uc icu-i18n liboath libqrencode
+PKGS := libmicrohttpd sqlite3 libpq libsodium jansson icu-uc icu-i18n liboath libqrencode
 CC ?= cc
 # Output folders; helpers and CI may build elsewhere with make O=/tmp/x OA=/tmp/y
 O ?= build

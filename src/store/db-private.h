@@ -56,6 +56,7 @@ struct db {
 };
 
 extern const struct db_driver db_driver_sqlite;
+extern const struct db_driver db_driver_pg;
 
 /* Records an error on the connection and returns -1. */
 int db_set_error(struct db_conn *c, enum db_err code, const char *sqlstate, const char *fmt, ...)

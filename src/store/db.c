@@ -22,6 +22,32 @@ int db_set_error(struct db_conn *c, enum db_err code, const char *sqlstate, cons
 	return -1;
 }
 
+/* The URL with any password replaced by ***, for logs and messages. */
+static char *safe_url_of(const char *url)
+{
+	const char *scheme = strstr(url, "://");
+	char *out = strdup(url);
+	if (out == NULL)
+		abort();
+	if (scheme == NULL)
+		return out;
+	const char *auth = scheme + 3, *at = strchr(auth, '@'), *slash = strchr(auth, '/');
+	if (at == NULL || (slash && slash < at))
+		return out;
+	const char *colon = memchr(auth, ':', (size_t)(at - auth));
+	if (colon == NULL)
+		return out;
+	size_t head = (size_t)(colon + 1 - url);
+	char *s = malloc(strlen(url) + 4);
+	if (s == NULL)
+		abort();
+	memcpy(s, url, head);
+	strcpy(s + head, "***");
+	strcat(s, at);
+	free(out);
+	return s;
+}
+
 int db_open(const char *url, int pool_size, struct db **db_r, const char **error_r)
 {
 	const struct db_driver *drv = NULL;
@@ -41,8 +67,8 @@ int db_open(const char *url, int pool_size, struct db **db_r, const char **error
 			return -1;
 		}
 	} else if (str_starts(url, "postgresql://") || str_starts(url, "postgres://")) {
-		*error_r = "this build of nadiya has no PostgreSQL driver yet; use sqlite:PATH";
-		return -1;
+		drv = &db_driver_pg;
+		target = url; /* libpq parses the URI itself, with all its usual parameters */
 	} else {
 		snprintf(open_error, sizeof open_error,
 			 "unsupported database URL (expected sqlite:PATH or postgresql://...)");
@@ -55,7 +81,7 @@ int db_open(const char *url, int pool_size, struct db **db_r, const char **error
 	db->drv = drv;
 	db->url = strdup(url);
 	db->target = strdup(target);
-	db->safe_url = strdup(url);
+	db->safe_url = safe_url_of(url);
 	pthread_mutex_init(&db->lock, NULL);
 	pthread_cond_init(&db->cond, NULL);
 	db->pool_size = pool_size > 0 ? pool_size : 1;

@@ -1,5 +1,6 @@
 #include "web/forms.h"
 #include "base/str.h"
+#include "web/session-web.h"
 #include "web/web.h"
 
 #include <string.h>
@@ -10,8 +11,8 @@ void form_begin(struct request *req, const char *action)
 	html_raw(o, "<form method=\"post\" class=\"stack\" action=\"");
 	html_attr(o, action);
 	html_raw(o, "\">\n");
-	if (req->csrf)
-		html_hidden(o, "csrf", req->csrf);
+	web_presession(req);
+	html_hidden(o, "csrf", req->csrf);
 	html_raw(o, "\n");
 }
 

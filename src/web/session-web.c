@@ -93,7 +93,7 @@ static void load_actor(struct request *req)
 }
 
 /* A pre-session token for public forms (sign-in): double-submit cookie. */
-static void ensure_presession(struct request *req)
+void web_presession(struct request *req)
 {
 	if (req->csrf)
 		return;
@@ -166,8 +166,10 @@ int web_guard(struct request *req)
 	const struct route *rt = req->route;
 	load_actor(req);
 	if (rt->auth == AUTH_PUBLIC) {
-		if (!req->is_api)
-			ensure_presession(req);
+		/* A public form is checked against the pre-session cookie (set when the form was shown). */
+		const char *pre = req_cookie(req, PRESESSION_COOKIE);
+		if (!req->is_api && req->csrf == NULL && pre && strlen(pre) == TOKEN_CHARS)
+			req->csrf = pre;
 	} else if (req->actor == NULL) {
 		need_signin(req);
 		return -1;

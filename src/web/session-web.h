@@ -27,6 +27,8 @@ bool web_may(struct request *req, enum action act, const struct resource *res);
 struct auth_ctx web_auth_ctx(struct request *req);
 /* Sets the session cookie for a new token (after sign-in steps). */
 void web_set_session(struct request *req, const char *token);
+/* Makes sure a form shown without a session has a CSRF token (pre-session cookie). */
+void web_presession(struct request *req);
 /* Clears the session cookie. */
 void web_clear_session(struct request *req);
 /* A service frame for this request (actor, key, client address, arena). */
