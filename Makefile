@@ -40,7 +40,7 @@ all: $(O)/nadiya locales
 $(O)/.deps-ok: scripts/install-deps
 	@pkg-config --exists $(PKGS) && command -v msgfmt >/dev/null && command -v tidy >/dev/null \
 		|| scripts/install-deps
-	@mkdir -p build && touch $@
+	@mkdir -p $(O) && touch $@
 deps: $(O)/.deps-ok
 
 $(O)/tools/embed: tools/embed.c
@@ -116,3 +116,4 @@ clean:
 	rm -rf $(O) $(OA)
 
 -include $(shell find $(O)/obj $(OA)/obj -name '*.d' 2>/dev/null)
+include tests/fuzz/fuzz.mk

@@ -53,7 +53,7 @@ PIDS=()      # servers started by this script
 WRK_PID=""   # the wrk running now, if any
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
-    local rc=$? pid
+    local rc=$? pid _
     if [[ -n $WRK_PID ]]; then
         kill "$WRK_PID" 2>/dev/null || true
         wait "$WRK_PID" 2>/dev/null || true
@@ -61,7 +61,16 @@ cleanup() {
     for pid in "${PIDS[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
+    # Give each server 5 s to stop on SIGTERM, then SIGKILL: cleanup must not hang.
     for pid in "${PIDS[@]}"; do
+        for _ in $(seq 1 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "bench/http.sh: pid $pid ($(ps -o comm= -p "$pid" 2>/dev/null || echo '?')) did not stop within 5 s of SIGTERM; sending SIGKILL" >&2
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
         wait "$pid" 2>/dev/null || true
     done
     rm -rf "$TMP"
@@ -165,6 +174,8 @@ http {
     keepalive_requests 1000000;
     keepalive_timeout 65;
     sendfile on;
+    open_file_cache max=16 inactive=60s;   # no open/fstat/close per request
+    open_file_cache_valid 60s;
     tcp_nopush on;
     server_tokens off;
 

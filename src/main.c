@@ -8,8 +8,15 @@
 const struct command commands[] = {
 	{ "serve", cmd_serve, "serve the web interface and the API" },
 	{ "migrate", cmd_migrate, "apply pending database migrations and report the schema version" },
+	{ "migrate-data", cmd_migrate_data, "copy a whole network into an empty database (SQLite to PostgreSQL)" },
 	{ "keygen", cmd_keygen, "write a new random master key file (mode 0600)" },
+	{ "demo", cmd_demo, "create a fictional demo network with an account for every role (idempotent)" },
+	{ "audit", cmd_audit, "verify the audit trail's chain, or print its head to anchor elsewhere" },
+	{ "backup", cmd_backup, "write an encrypted, authenticated archive of the whole database" },
+	{ "restore", cmd_restore, "bring an archive back into an empty database and verify it" },
 	{ "version", cmd_version, "print the version" },
+	{ "org", cmd_org, "add and list the organizations of the partner network" },
+	{ "user", cmd_user, "create, list, change, disable and reset user accounts" },
 	{ NULL, NULL, NULL },
 };
 

@@ -221,3 +221,22 @@ int audit_list(struct db_conn *c, const struct audit_filter *f, struct arena *a,
 	*rows_r = rows;
 	return n;
 }
+
+int audit_head(struct db *db, int64_t *seq_r, char hash_r[65], const char **error_r)
+{
+	struct db_conn *c = db_acquire(db, error_r);
+	if (c == NULL)
+		return -1;
+	struct db_rows *r;
+	int rc = -1;
+	if (db_query(c, &q_head_get, DB_NOPARAMS, &r, error_r) == 0) {
+		rc = db_rows_next(r, error_r);
+		if (rc == 1) {
+			*seq_r = db_rows_int(r, 0);
+			snprintf(hash_r, 65, "%s", db_rows_text(r, 1));
+		}
+		db_rows_free(&r);
+	}
+	db_release(&c);
+	return rc;
+}

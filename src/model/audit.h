@@ -45,6 +45,9 @@ int audit_append(struct db_conn *c, const struct master_key *k, const struct act
 int audit_verify(struct db *db, const struct master_key *k, int64_t *count_r, int64_t *bad_seq_r,
 		 const char **why_r, const char **error_r);
 
+/* The last entry's number and hash (to anchor outside the database).  1 found, 0 no trail, -1 error. */
+int audit_head(struct db *db, int64_t *seq_r, char hash_r[65], const char **error_r);
+
 struct audit_row {
 	int64_t seq, at, actor_user_id, actor_org_id;
 	const char *actor_label, *action, *object_type, *object_id, *client_ip, *outcome, *detail;

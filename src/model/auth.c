@@ -242,7 +242,10 @@ int auth_signin(const struct auth_ctx *ctx, const char *email, const char *passw
 	if (db_begin(c, true, error_r) < 0)
 		goto out;
 	if (ok && api && totp_on) {
+		/* The second factor rides along: a TOTP code, or a recovery code when the phone is lost. */
 		int t = check_totp(c, ctx->key, uid, totp ? totp : "", true, error_r);
+		if (t == 0)
+			t = check_recovery(c, ctx->key, uid, totp ? totp : "", error_r);
 		if (t < 0)
 			goto out;
 		ok = t == 1;
@@ -386,6 +389,8 @@ int auth_reauth(const struct auth_ctx *ctx, const struct actor *a, const char *p
 		goto out;
 	if (ok && a->totp_enabled) {
 		int t = check_totp(c, ctx->key, a->user_id, totp ? totp : "", true, error_r);
+		if (t == 0)
+			t = check_recovery(c, ctx->key, a->user_id, totp ? totp : "", error_r);
 		if (t < 0)
 			goto out;
 		ok = t == 1;
@@ -599,4 +604,12 @@ int auth_regenerate_recovery_codes(const struct auth_ctx *ctx, const struct acto
 out:
 	db_release(&c);
 	return rc;
+}
+
+int auth_clear_lockout(struct db_conn *c, const struct master_key *k, const char *email, const char **error_r)
+{
+	char h[65], key[72];
+	token_hash(k, "throttle", email, h);
+	snprintf(key, sizeof key, "a:%.60s", h);
+	return db_exec(c, &q_thr_clear, DB_PARAMS(db_text(key)), NULL, error_r);
 }

@@ -90,6 +90,9 @@ int auth_regenerate_recovery_codes(const struct auth_ctx *ctx, const struct acto
 int auth_new_recovery_codes(struct db_conn *c, const struct master_key *k, int64_t user_id, char (*codes_r)[12],
 			    const char **error_r);
 
+/* Lifts the sign-in lockout of an account (after an administrator's reset), in the caller's transaction. */
+int auth_clear_lockout(struct db_conn *c, const struct master_key *k, const char *email, const char **error_r);
+
 /* Sets up TOTP directly (console enrolment for `nadiya user add`), inside the caller's transaction. */
 int auth_totp_enrol_now(struct db_conn *c, const struct master_key *k, int64_t user_id, const char *email,
 			struct arena *ar, const char **uri_r, char (*codes_r)[12], const char **error_r);

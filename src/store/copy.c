@@ -239,3 +239,22 @@ int copy_check_catalogue(struct db *src, const char **error_r)
 	db_release(&c);
 	return rc;
 }
+
+size_t copy_catalogue_size(void)
+{
+	return sizeof tables / sizeof tables[0];
+}
+
+const char *copy_catalogue_table(size_t i)
+{
+	return i < sizeof tables / sizeof tables[0] ? tables[i]->name : NULL;
+}
+
+int copy_catalogue_count(struct db_conn *c, size_t i, int64_t *rows_r, const char **error_r)
+{
+	if (i >= sizeof tables / sizeof tables[0]) {
+		*error_r = "no such table in the copy catalogue";
+		return -1;
+	}
+	return count_rows(c, tables[i], rows_r, error_r);
+}

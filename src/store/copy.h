@@ -23,4 +23,16 @@ int copy_compare_counts(struct db *src, struct db *dst, FILE *out, const char **
 /* Checks that every table of src's schema is in the catalogue; 0 ok, -1 with *error_r naming it. */
 int copy_check_catalogue(struct db *src, const char **error_r);
 
+struct db_conn;
+
+/* Number of tables in the catalogue, and the name of the i-th (static), in foreign-key order. */
+size_t copy_catalogue_size(void);
+const char *copy_catalogue_table(size_t i);
+/*
+ * Counts the rows of the i-th catalogue table on c, inside the caller's
+ * transaction when one is open (so several counts belong to one snapshot).
+ * 0, or -1 with *error_r.
+ */
+int copy_catalogue_count(struct db_conn *c, size_t i, int64_t *rows_r, const char **error_r);
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static char open_error[512];
 
@@ -154,7 +155,16 @@ struct db_conn *db_acquire(struct db *db, const char **error_r)
 			((struct db_conn_base *)c)->db = db;
 			return c;
 		}
-		pthread_cond_wait(&db->cond, &db->lock);
+		/* Never wait forever: a request that cannot get a connection answers 503. */
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 10;
+		if (pthread_cond_timedwait(&db->cond, &db->lock, &until) != 0 && db->free_list == NULL &&
+		    db->open_count >= db->pool_size) {
+			pthread_mutex_unlock(&db->lock);
+			*error_r = "no database connection became free within 10 seconds";
+			return NULL;
+		}
 	}
 }
 

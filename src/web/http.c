@@ -298,6 +298,12 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 	} else {
 		dispatch(req);
 	}
+	/* The answer is in memory now: give the database connection back before
+	 * queueing.  Holding it until the response is sent would let one worker
+	 * thread, with many slow clients, take every pooled connection and then
+	 * wait forever for one of its own. */
+	if (req->db)
+		db_release(&req->db);
 	return queue(p);
 }
 

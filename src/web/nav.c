@@ -1,6 +1,7 @@
 #include "web/nav.h"
 #include "base/str.h"
 #include "model/actor.h"
+#include "policy/policy.h"
 #include "web/web.h"
 
 struct nav_item {
@@ -30,6 +31,14 @@ void nav_render(struct request *req)
 		item(req, "/signin", N_("Sign in"));
 	bool full = req->actor && str_eq(req->session_state, "full");
 	(void)full;
+	if (full)
+		item(req, "/orgs", N_("Organizations"));
+	if (full && policy_may(req->actor, A_NETWORK_GROWTH, NULL))
+		item(req, "/network", N_("Network"));
+	if (full && policy_may(req->actor, A_USER_LIST, NULL))
+		item(req, "/users", N_("Users"));
+	if (full && policy_may(req->actor, A_AUDIT_VIEW, NULL))
+		item(req, "/audit", N_("Audit trail"));
 	html_raw(o, "</ul></nav>\n");
 	if (req->actor) {
 		/* Who is signed in, their account, and signing out (a POST form: it changes state). */

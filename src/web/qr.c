@@ -9,8 +9,7 @@ int html_qr_svg(struct buf *b, const char *text, const char *title)
 	if (q == NULL)
 		return -1;
 	int w = q->width, quiet = 4, size = w + 2 * quiet;
-	html_rawf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\" "
-		     "shape-rendering=\"crispEdges\"><title>", size, size);
+	html_rawf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\"><title>", size, size);
 	html_txt(b, title);
 	html_rawf(b, "</title><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"", size, size);
 	for (int y = 0; y < w; y++)

@@ -200,7 +200,7 @@ static void enrol_page(struct request *req, const char *problem)
 	form_begin(req, "/account/2fa");
 	html_raw(o, "<div class=\"field\"><label for=\"f-code\">");
 	html_txt(o, _("Code"));
-	html_raw(o, "</label><input type=\"text\" id=\"f-code\" name=\"code\" inputmode=\"numeric\" "
+	html_raw(o, "</label><input type=\"text\" id=\"f-code\" name=\"code\" "
 		    "autocomplete=\"one-time-code\" required maxlength=\"6\"></div>\n");
 	form_end(req, _("Turn on"));
 	page_end(req);

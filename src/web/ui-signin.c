@@ -121,7 +121,7 @@ static void code_form(struct request *req, const char *problem, int status)
 	html_hidden(o, "next", web_safe_next(next));
 	html_raw(o, "\n<div class=\"field\"><label for=\"f-code\">");
 	html_txt(o, _("Code"));
-	html_raw(o, "</label><input type=\"text\" id=\"f-code\" name=\"code\" inputmode=\"numeric\" "
+	html_raw(o, "</label><input type=\"text\" id=\"f-code\" name=\"code\" "
 		    "autocomplete=\"one-time-code\" required maxlength=\"12\"></div>\n");
 	form_end(req, _("Continue"));
 	page_end(req);
@@ -207,7 +207,7 @@ static void reauth_form(struct request *req, const char *problem, int status)
 	if (req->actor->totp_enabled) {
 		html_raw(o, "<div class=\"field\"><label for=\"f-code\">");
 		html_txt(o, _("Code from your authenticator app"));
-		html_raw(o, "</label><input type=\"text\" id=\"f-code\" name=\"code\" inputmode=\"numeric\" "
+		html_raw(o, "</label><input type=\"text\" id=\"f-code\" name=\"code\" "
 			    "autocomplete=\"one-time-code\" required maxlength=\"6\"></div>\n");
 	}
 	form_end(req, _("Confirm"));

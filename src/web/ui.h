@@ -30,7 +30,66 @@ void api_me(struct request *req);
 void api_session_delete(struct request *req);
 void api_session_reauth(struct request *req);
 /* ui-org.c, api-org.c */
+void ui_org_list(struct request *req);
+void ui_org_new(struct request *req);
+void ui_org_create(struct request *req);
+void ui_org_view(struct request *req);
+void ui_org_edit_page(struct request *req);
+void ui_org_edit(struct request *req);
+void ui_org_status(struct request *req);
+void ui_network(struct request *req);
+void api_org_list(struct request *req);
+void api_org_create(struct request *req);
+void api_org_get(struct request *req);
+void api_org_patch(struct request *req);
+void api_org_status(struct request *req);
+void api_org_history(struct request *req);
+void api_network_growth(struct request *req);
 /* ui-user.c, api-user.c */
+void ui_user_list(struct request *req);
+void ui_user_new(struct request *req);
+void ui_user_create(struct request *req);
+void ui_user_view(struct request *req);
+void ui_user_edit_page(struct request *req);
+void ui_user_edit(struct request *req);
+void ui_user_role(struct request *req);
+void ui_user_disable(struct request *req);
+void ui_user_enable(struct request *req);
+void ui_user_reset(struct request *req);
+void api_user_list(struct request *req);
+void api_user_create(struct request *req);
+void api_user_get(struct request *req);
+void api_user_patch(struct request *req);
+void api_user_role(struct request *req);
+void api_user_disable(struct request *req);
+void api_user_enable(struct request *req);
+void api_user_reset(struct request *req);
+/* Shared by the users page and API (ui-user.c): the list filters, declared once. */
+struct user_filter;
+#define USER_FILTER_FIELDS 6
+extern const struct record_type user_filter_rt;
+/* Reads the filters from the query into f; values/errors get USER_FILTER_FIELDS entries.  Returns the error count. */
+int user_filter_read(struct request *req, struct user_filter *f, const char **values, const char **errors);
+/* The account id of the path ({id}); 0 after answering 404 when it is not a positive integer. */
+int64_t user_path_id(struct request *req);
 /* ui-audit.c, api-audit.c */
+void ui_audit_list(struct request *req);
+void ui_audit_verify(struct request *req);
+void api_audit_list(struct request *req);
+void api_audit_verify(struct request *req);
+/* Shared by the audit page and API: the filters, declared once (ui-audit.c). */
+struct audit_filter;
+struct audit_row;
+struct record_type;
+#define AUDIT_FILTER_FIELDS 8
+extern const struct record_type audit_filter_rt;
+/* Reads the filters from the query into f; values/errors get AUDIT_FILTER_FIELDS entries.  Returns the error count. */
+int audit_filter_read(struct request *req, struct audit_filter *f, const char **values, const char **errors);
+/* Appends the filters as a query string (with before=SEQ when > 0) for paging links. */
+void audit_filter_query(struct buf *b, const char *const *values, int64_t before);
+/* One page of entries (rows in req->arena); *more_r when older ones exist.  -1 after answering an error. */
+int audit_fetch(struct request *req, const struct audit_filter *f, struct audit_row **rows_r, bool *more_r);
+/* Walks the chain and records the check in the trail (api-audit.c): 0 intact, 1 broken, -1 after answering. */
+int audit_verify_recorded(struct request *req, int64_t *count_r, int64_t *bad_r, const char **why_r);
 
 #endif

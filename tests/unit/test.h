@@ -20,5 +20,6 @@ void test_suite_form(void);
 void test_suite_html(void);
 void test_suite_db(void);
 void test_suite_key(void);
+void test_suite_policy(void);
 
 #endif
