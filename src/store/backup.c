@@ -695,7 +695,10 @@ static int backup_pg(struct db *db, struct writer *w, const char *tmp_out, const
 	if (db_begin(c, false, error_r) < 0 || db_exec(c, &q_backup_snapshot_mode, DB_NOPARAMS, NULL, error_r) < 0 ||
 	    db_query(c, &q_backup_snapshot_export, DB_NOPARAMS, &r, error_r) < 0)
 		goto out;
-	if (db_rows_next(r, error_r) != 1)
+	int found = db_rows_next(r, error_r);
+	if (found == 0)
+		fail(error_r, "PostgreSQL exported no snapshot");
+	if (found != 1)
 		goto out;
 	snapshot = strdup(db_rows_text(r, 0));
 	db_rows_free(&r);

@@ -359,3 +359,25 @@ class Browser:
             r = self.submit("/signin/code", "/signin/code", {"code": user.second_factor()})
             check(r.status == 303, f"second factor of {user.email}: {r.status} {r.text[:500]}")
         return r
+
+
+def sql(server, query, args=()):
+    """Runs SQL directly on a server's database (tests only): sqlite3 for SQLite, psql for
+    PostgreSQL.  `?` placeholders; for psql the values are quoted here (ints and plain text)."""
+    if server.db_url.startswith("sqlite:"):
+        import sqlite3
+        con = sqlite3.connect(server.db_url[len("sqlite:"):])
+        try:
+            with con:
+                return con.execute(query, args).fetchall()
+        finally:
+            con.close()
+    parts = query.split("?")
+    check(len(parts) == len(args) + 1, "placeholder count")
+    out = parts[0]
+    for a, p in zip(args, parts[1:]):
+        out += (str(int(a)) if isinstance(a, int) else "'" + str(a).replace("'", "''") + "'") + p
+    r = subprocess.run(["psql", server.db_url, "-qAt", "-F", "\x1f", "-v", "ON_ERROR_STOP=1", "-c", out],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0, f"psql: {r.stderr}")
+    return [tuple(line.split("\x1f")) for line in r.stdout.splitlines() if line]

@@ -1,10 +1,9 @@
 """Sign-in: passwords, second factor, recovery codes, lockout, sessions, CSRF, re-authentication."""
 import re
-import sqlite3
 import time
 
 from harness import (Browser, Server, add_org, add_user, api_login, check, eq, form_value, test,
-                     tidy_check, totp_code, DEFAULT_PASSWORD)
+                     tidy_check, totp_code, sql, DEFAULT_PASSWORD)
 
 
 def setup():
@@ -14,10 +13,6 @@ def setup():
     s.cw = add_user(s, "caseworker@example.org", "caseworker", "revival-ternopil")
     s.mgr = add_user(s, "manager@example.org", "manager", "revival-ternopil")
     return s
-
-
-def db(s):
-    return sqlite3.connect(s.db_url[len("sqlite:"):])
 
 
 @test
@@ -135,14 +130,12 @@ def session_idle_and_absolute_expiry(s):
     b = Browser(s)
     b.login(s.cw)
     eq(b.get("/account").status, 200)
-    with db(s) as c:
-        c.execute("UPDATE sessions SET last_seen_at = last_seen_at - 16*60 WHERE user_id = ?", (s.cw.id,))
+    sql(s, "UPDATE sessions SET last_seen_at = last_seen_at - 16*60 WHERE user_id = ?", (s.cw.id,))
     r = b.get("/account")
     eq(r.status, 303, "idle session still valid:")
     check(r.header("Location").startswith("/signin?next="))
     b.login(s.cw)
-    with db(s) as c:
-        c.execute("UPDATE sessions SET expires_at = ? WHERE user_id = ?", (int(time.time()) - 1, s.cw.id))
+    sql(s, "UPDATE sessions SET expires_at = ? WHERE user_id = ?", (int(time.time()) - 1, s.cw.id))
     eq(b.get("/account").status, 303, "expired session still valid:")
 
 
@@ -247,10 +240,8 @@ def password_change_and_reauth(s):
 
 @test
 def signin_attempts_are_audited(s):
-    with db(s) as c:
-        rows = c.execute("SELECT action, outcome FROM audit_log WHERE action LIKE 'signin%'").fetchall()
+    rows = sql(s, "SELECT action, outcome FROM audit_log WHERE action LIKE 'signin%'")
     outcomes = {o for _, o in rows}
     check({"ok", "failed"} <= outcomes, f"audit outcomes: {outcomes}")
-    with db(s) as c:
-        text = " ".join(str(x) for row in c.execute("SELECT * FROM audit_log") for x in row)
+    text = " ".join(str(x) for row in sql(s, "SELECT * FROM audit_log") for x in row)
     check(DEFAULT_PASSWORD not in text, "a password reached the audit trail")
