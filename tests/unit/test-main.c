@@ -38,6 +38,7 @@ int main(void)
 	test_suite_html();
 	test_suite_db();
 	test_suite_key();
+	test_suite_blind();
 	test_suite_policy();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

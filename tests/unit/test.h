@@ -20,6 +20,7 @@ void test_suite_form(void);
 void test_suite_html(void);
 void test_suite_db(void);
 void test_suite_key(void);
+void test_suite_blind(void);
 void test_suite_policy(void);
 
 #endif
