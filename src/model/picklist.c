@@ -3,12 +3,9 @@
 
 #include <string.h>
 
-#define PL(var, nm, ...)                                                                  \
-	static const struct pick var##_items[] = { __VA_ARGS__ };                         \
-	const struct picklist var = { nm, var##_items, sizeof var##_items / sizeof var##_items[0] }
 
 /* Codes are ISO 3166-2:UA where one exists. */
-PL(pl_region, "region",
+PL_DEFINE(pl_region, "region",
    { "UA-71", N_("Cherkasy oblast") }, { "UA-74", N_("Chernihiv oblast") },
    { "UA-77", N_("Chernivtsi oblast") }, { "UA-12", N_("Dnipropetrovsk oblast") },
    { "UA-14", N_("Donetsk oblast") }, { "UA-26", N_("Ivano-Frankivsk oblast") },
@@ -24,15 +21,15 @@ PL(pl_region, "region",
    { "UA-18", N_("Zhytomyr oblast") }, { "UA-43", N_("Autonomous Republic of Crimea") },
    { "abroad", N_("Abroad") });
 
-PL(pl_org_kind, "org_kind",
+PL_DEFINE(pl_org_kind, "org_kind",
    { "ngo", N_("NGO") }, { "international", N_("International organization") },
    { "government", N_("Government body") }, { "law_enforcement", N_("Law enforcement") },
    { "donor", N_("Donor") }, { "hotline", N_("Hotline operator") });
 
-PL(pl_org_status, "org_status",
+PL_DEFINE(pl_org_status, "org_status",
    { "active", N_("Active") }, { "suspended", N_("Suspended") }, { "left", N_("Left the network") });
 
-PL(pl_service, "service",
+PL_DEFINE(pl_service, "service",
    { "shelter", N_("Shelter") }, { "medical", N_("Medical care") },
    { "psychological", N_("Psychological counselling") }, { "legal", N_("Legal aid") },
    { "vocational", N_("Vocational training") },
@@ -41,12 +38,12 @@ PL(pl_service, "service",
    { "hotline", N_("Hotline consultation") }, { "outreach", N_("Outreach and identification") },
    { "other", N_("Other") });
 
-PL(pl_role, "role",
+PL_DEFINE(pl_role, "role",
    { "admin", N_("Administrator") }, { "coordinator", N_("Network coordinator") },
    { "manager", N_("Manager") }, { "caseworker", N_("Caseworker") },
    { "hotline", N_("Hotline operator") }, { "donor", N_("Donor") }, { "auditor", N_("Auditor") });
 
-PL(pl_user_status, "user_status", { "active", N_("Active") }, { "disabled", N_("Disabled") });
+PL_DEFINE(pl_user_status, "user_status", { "active", N_("Active") }, { "disabled", N_("Disabled") });
 
 bool picklist_has(const struct picklist *pl, const char *code)
 {

@@ -26,6 +26,11 @@ extern const struct picklist pl_service;     /* the network's service taxonomy *
 extern const struct picklist pl_role;
 extern const struct picklist pl_user_status;
 
+/* Defines a picklist: PL_DEFINE(pl_x, "x", { "code", N_("Label") }, ...); */
+#define PL_DEFINE(var, nm, ...)                                                           \
+	static const struct pick var##_items[] = { __VA_ARGS__ };                         \
+	const struct picklist var = { nm, var##_items, sizeof var##_items / sizeof var##_items[0] }
+
 bool picklist_has(const struct picklist *pl, const char *code);
 /* Translated label of code, or the code itself when unknown. */
 const char *picklist_label(const struct picklist *pl, const char *code);

@@ -12,6 +12,7 @@ struct rule {
 #define OWN SCOPE_OWN_ORG
 #define ANY SCOPE_ANY
 #define SELF SCOPE_SELF
+#define ASG SCOPE_ASSIGNED
 
 /*                      admin coord manager casewk hotline donor auditor system */
 #define R(...) { __VA_ARGS__ }
@@ -32,6 +33,21 @@ static const struct rule rules[A__COUNT] = {
 	[A_AUDIT_VIEW]     = { "audit.view",     false, R(NO, NO, NO, NO, NO, NO, ANY, ANY) },
 	[A_AUDIT_VERIFY]   = { "audit.verify",   false, R(NO, NO, NO, NO, NO, NO, ANY, ANY) },
 	[A_SELF_MANAGE]    = { "self.manage",    false, R(SELF, SELF, SELF, SELF, SELF, SELF, SELF, NO) },
+	/* Cases: only the owner organization, caseworkers and hotline operators as assigned.
+	 * Administrators, coordinators, donors and auditors never see case content. */
+	[A_CASE_CREATE]    = { "case.create",    false, R(NO, NO, OWN, OWN, OWN, NO, NO, ANY) },
+	[A_CASE_LIST]      = { "case.list",      false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
+	[A_CASE_VIEW]      = { "case.view",      false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
+	[A_CASE_EDIT]      = { "case.edit",      false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
+	[A_CASE_ASSIGN]    = { "case.assign",    false, R(NO, NO, OWN, NO, NO, NO, NO, ANY) },
+	[A_CASE_REVEAL]    = { "case.reveal",    true,  R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
+	[A_CASE_NOTE]      = { "case.note",      false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
+	[A_CONSENT_RECORD] = { "consent.record", false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
+	/* Sharing without consent is a manager's decision, with a reason, never the console's. */
+	[A_CONSENT_OVERRIDE] = { "consent.override", true, R(NO, NO, OWN, NO, NO, NO, NO, NO) },
+	[A_SCREENING_RECORD] = { "screening.record", false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
+	/* The rule itself holds no personal data: any signed-in tool may use it. */
+	[A_SCREENING_EVALUATE] = { "screening.evaluate", false, R(ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY) },
 };
 
 enum scope policy_scope(const struct actor *a, enum action act)
@@ -53,6 +69,9 @@ bool policy_may(const struct actor *a, enum action act, const struct resource *r
 		return r == NULL || r->org_id == 0 || r->org_id == a->org_id;
 	case SCOPE_SELF:
 		return r != NULL && r->user_id != 0 && r->user_id == a->user_id;
+	case SCOPE_ASSIGNED:
+		/* No resource: a list, which the service narrows to the actor's assignments. */
+		return r == NULL || (r->org_id == a->org_id && r->assigned);
 	}
 	return false;
 }

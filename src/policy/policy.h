@@ -34,14 +34,32 @@ enum action {
 	A_AUDIT_VIEW,
 	A_AUDIT_VERIFY,
 	A_SELF_MANAGE,
+	A_CASE_CREATE,
+	A_CASE_LIST,
+	A_CASE_VIEW,
+	A_CASE_EDIT,
+	A_CASE_ASSIGN,
+	A_CASE_REVEAL,
+	A_CASE_NOTE,
+	A_CONSENT_RECORD,
+	A_CONSENT_OVERRIDE,
+	A_SCREENING_RECORD,
+	A_SCREENING_EVALUATE,
 	A__COUNT
 };
 
-enum scope { SCOPE_NONE = 0, SCOPE_OWN_ORG, SCOPE_ANY, SCOPE_SELF };
+enum scope {
+	SCOPE_NONE = 0,
+	SCOPE_OWN_ORG,  /* records of the actor's organization */
+	SCOPE_ANY,
+	SCOPE_SELF,     /* the actor's own account */
+	SCOPE_ASSIGNED, /* records of the actor's organization that the actor is assigned to */
+};
 
 struct resource {
 	int64_t org_id;  /* owner organization, 0 when the action is not about one record */
 	int64_t user_id; /* the user account concerned, for SCOPE_SELF */
+	bool assigned;   /* the actor is assigned to this case (or created this person), for SCOPE_ASSIGNED */
 };
 
 bool policy_may(const struct actor *a, enum action act, const struct resource *r);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define COPY_MAX_COLUMNS 64
+
 /* One table: how to read it, how to write it, the kind of each column
  * ('i' integer, 't' text, 'b' blob), and its identity column if any. */
 struct copy_table {
@@ -39,10 +41,39 @@ COPY(audit_log,
      "seq, at, actor_user_id, actor_org_id, actor_label, action, object_type, object_id, client_ip, outcome,"
      " detail, prev_hash, hash",
      "?,?,?,?,?,?,?,?,?,?,?,?,?", "iiiittttttttt", 0);
+COPY(persons,
+     "id, owner_org_id, gender, birth_year, citizenship, residence_region, languages, marital_status,"
+     " number_of_children, education, created_by, created_at, updated_at, version",
+     "?,?,?,?,?,?,?,?,?,?,?,?,?,?", "iititttttiiiii" "", 1);
+COPY(person_fields, "person_id, field, key_id, sealed", "?,?,?,?", "ittb", 0);
+COPY(person_index, "kind, bucket, person_id", "?,?,?", "tii", 0);
+COPY(cases,
+     "id, code, person_id, owner_org_id, status, closure_reason, identified_on, registered_on, closed_on,"
+     " identification_method, identified_by_org_id, trafficking_status, trafficking_status_by,"
+     " recruitment_methods, recruitment_region, recruitment_country, recruitment_apps, exploitation_types,"
+     " forced_labour_industry, sex_exploitation_types, methods_of_control, relationship_to_trafficker,"
+     " country_of_origin, countries_of_transit, countries_of_exploitation, exploitation_from, exploitation_to,"
+     " age_when_trafficked, needs, region, primary_caseworker_id, created_by, created_at, updated_at, version",
+     "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?",
+     "itiittttttittttttttttttttttittiiiii", 1);
+COPY(case_fields, "case_id, field, key_id, sealed", "?,?,?,?", "ittb", 0);
+COPY(case_workers, "case_id, user_id, assigned_at, assigned_by", "?,?,?,?", "iiii", 0);
+COPY(case_history, "id, case_id, at, by_user_id, change", "?,?,?,?,?", "iiiit", 1);
+COPY(case_notes, "id, case_id, at, author_id, key_id, sealed", "?,?,?,?,?,?", "iiiitb", 1);
+COPY(case_seq, "prefix, next", "?,?", "ti", 0);
+COPY(screenings, "id, case_id, profile, indicators, result, outcome, screened_at, screened_by", "?,?,?,?,?,?,?,?",
+     "iittttii", 1);
+COPY(consents,
+     "id, case_id, purpose, scope_orgs, scope_services, method, given_on, recorded_by, recorded_at, withdrawn_on,"
+     " withdrawn_by, withdrawn_at",
+     "?,?,?,?,?,?,?,?,?,?,?,?", "iitttttiitii", 1);
+COPY(consent_fields, "consent_id, field, key_id, sealed", "?,?,?,?", "ittb", 0);
 
 /* In foreign-key order. */
 static const struct copy_table *const tables[] = {
 	&t_meta, &t_organizations, &t_org_services, &t_org_history, &t_users, &t_recovery_codes, &t_audit_log,
+	&t_persons, &t_person_fields, &t_person_index, &t_cases, &t_case_fields, &t_case_workers, &t_case_history,
+	&t_case_notes, &t_case_seq, &t_screenings, &t_consents, &t_consent_fields,
 };
 /* Left behind on purpose; audit_head is rebuilt from the copied trail. */
 static const char *const skipped[] = { "sessions", "signin_throttle", "audit_head", "schema_migrations" };
@@ -87,9 +118,14 @@ static int copy_table(struct db_conn *s, struct db_conn *d, const struct copy_ta
 	if (db_query(s, t->select, DB_NOPARAMS, &r, error_r) < 0)
 		return -1;
 	size_t ncol = strlen(t->kinds);
-	struct db_val vals[32];
-	char *texts[32] = { 0 };
-	void *blobs[32] = { 0 };
+	struct db_val vals[COPY_MAX_COLUMNS];
+	char *texts[COPY_MAX_COLUMNS] = { 0 };
+	void *blobs[COPY_MAX_COLUMNS] = { 0 };
+	if (ncol > COPY_MAX_COLUMNS) {
+		*error_r = "copy catalogue: a table has more columns than COPY_MAX_COLUMNS";
+		db_rows_free(&r);
+		return -1;
+	}
 	int rc, result = 0;
 	*copied = 0;
 	while ((rc = db_rows_next(r, error_r)) == 1) {

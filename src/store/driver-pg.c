@@ -246,6 +246,11 @@ static struct pg_slot *prepare(struct pg_conn *c, const struct db_query *q, cons
 static PGresult *run(struct pg_conn *c, const struct db_query *q, const struct db_val *params, size_t nparams,
 		     const char **error_r)
 {
+	if (nparams > 64) {
+		db_set_error((struct db_conn *)c, DB_E_OTHER, NULL, "%s: more than 64 parameters", q->name);
+		*error_r = c->base.errbuf;
+		return NULL;
+	}
 	struct pg_slot *s = prepare(c, q, params, nparams, error_r);
 	if (s == NULL)
 		return NULL;

@@ -16,8 +16,8 @@ PASSWORD = "another fine password 17"
 def unit_matrix():
     """{action: {role: "o x s l" answers as 'y'/'-'}} from tests/unit/test-policy.c."""
     src = open(os.path.join(ROOT, "tests", "unit", "test-policy.c"), encoding="utf-8").read()
-    macros = dict(re.findall(r'#define (ANY|OWN|SELF|NO) "([y-]{4})"', src))
-    eq(sorted(macros), ["ANY", "NO", "OWN", "SELF"], "scope shorthands in test-policy.c:")
+    macros = dict(re.findall(r'#define (ANY|OWN|SELF|NO|ASSIGNED) "([y-]{5})"', src))
+    eq(sorted(macros), ["ANY", "ASSIGNED", "NO", "OWN", "SELF"], "scope shorthands in test-policy.c:")
     rows = re.findall(r'\{ "([a-z_.]+)", (?:true|false), \{ ([A-Z, ]+) \} \}', src)
     check(len(rows) >= 16, f"only {len(rows)} rows read from test-policy.c")
     table = {}

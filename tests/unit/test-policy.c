@@ -6,7 +6,8 @@
  *   x  a record of another organization
  *   s  the actor's own user account
  *   l  a list (no resource)
- * as four characters, 'y' allowed and '-' denied, in the order o x s l.
+ *   a  a record of the actor's own organization that the actor is assigned to
+ * as five characters, 'y' allowed and '-' denied, in the order o x s l a.
  * Every action policy.c knows must have a row here, so adding an action
  * without deciding its policy fails this test; a row for an action that no
  * longer exists fails too.
@@ -18,10 +19,11 @@
 #include <string.h>
 
 /* Shorthands for the four scopes, as the answers they must give. */
-#define ANY "yyyy"
-#define OWN "y-yy"  /* own organization; a list is allowed and narrowed by the service */
-#define SELF "--y-" /* only the actor's own account */
-#define NO "----"
+#define ANY "yyyyy"
+#define OWN "y-yyy"  /* own organization; a list is allowed and narrowed by the service */
+#define SELF "--y--" /* only the actor's own account */
+#define NO "-----"
+#define ASSIGNED "---yy" /* own organization, as assigned; a list is narrowed to the assignments */
 
 struct expect {
 	const char *action;
@@ -53,6 +55,19 @@ static const struct expect matrix[] = {
 	{ "audit.verify", false, { NO, NO, NO, NO, NO, NO, ANY, ANY } },
 	/* Everyone manages their own account (password, language, second factor); the console has none. */
 	{ "self.manage", false, { SELF, SELF, SELF, SELF, SELF, SELF, SELF, NO } },
+	/* Case content: the owner organization's managers, its caseworkers and hotline operators as
+	 * assigned; administrators, coordinators, donors and auditors never. */
+	{ "case.create", false, { NO, NO, OWN, OWN, OWN, NO, NO, ANY } },
+	{ "case.list", false, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
+	{ "case.view", false, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
+	{ "case.edit", false, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
+	{ "case.assign", false, { NO, NO, OWN, NO, NO, NO, NO, ANY } },
+	{ "case.reveal", true, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
+	{ "case.note", false, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
+	{ "consent.record", false, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
+	{ "consent.override", true, { NO, NO, OWN, NO, NO, NO, NO, NO } },
+	{ "screening.record", false, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
+	{ "screening.evaluate", false, { ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY } },
 };
 #define NMATRIX (sizeof matrix / sizeof matrix[0])
 
@@ -100,24 +115,25 @@ static void test_matrix_cells(void)
 			const struct resource own_org = { .org_id = 1, .user_id = 8 };
 			const struct resource other_org = { .org_id = 2, .user_id = 9 };
 			const struct resource self = { .org_id = 1, .user_id = 7 };
-			const struct resource *res[4] = { &own_org, &other_org, &self, NULL };
+			const struct resource assigned = { .org_id = 1, .user_id = 8, .assigned = true };
+			const struct resource *res[5] = { &own_org, &other_org, &self, NULL, &assigned };
 			const char *cell = e->cells[role];
-			test_assert(cell != NULL && strlen(cell) == 4);
-			if (cell == NULL || strlen(cell) != 4)
+			test_assert(cell != NULL && strlen(cell) == 5);
+			if (cell == NULL || strlen(cell) != 5)
 				continue;
-			for (int k = 0; k < 4; k++) {
+			for (int k = 0; k < 5; k++) {
 				bool want = cell[k] == 'y';
 				bool got = policy_may(&a, (enum action)act, res[k]);
 				if (got != want)
 					printf("  %s as %s on %s: expected %s, policy says %s\n", e->action,
-					       role_code((enum role)role), (const char *[]){ "own org", "other org", "self", "list" }[k],
+					       role_code((enum role)role), (const char *[]){ "own org", "other org", "self", "list", "assigned" }[k],
 					       want ? "allow" : "deny", got ? "allow" : "deny");
 				test_assert(got == want);
 				checked++;
 			}
 		}
 	}
-	test_assert(checked == A__COUNT * ROLE__COUNT * 4);
+	test_assert(checked == A__COUNT * ROLE__COUNT * 5);
 	test_end();
 }
 
