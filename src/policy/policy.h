@@ -3,9 +3,9 @@
  *
  * Every action has one row in the rule table (policy.c) giving, per role, the
  * scope in which it is allowed: nowhere, within the actor's own organization,
- * anywhere, or only on the actor's own account.  A missing row is a compile
- * error (the table is sized by A__COUNT and a unit test checks every row has
- * a name) and the matrix test in tests/unit/test-policy.c states the expected
+ * as assigned within it, anywhere, or only on the actor's own account.  A
+ * missing row denies everything and fails the unit test that checks every
+ * action has a named row; the matrix test in tests/unit/test-policy.c states the expected
  * answer of every cell independently.  Later resources (cases, referrals)
  * extend struct resource; the function stays the only place that decides.
  */

@@ -90,7 +90,10 @@ int db_migrate(struct db *db, int *version_r, int *applied_r, const char **error
 	*applied_r = 0;
 	if (c == NULL)
 		return -1;
-	if (db->drv->exec_script(c, create_table, error_r) < 0)
+	/* The bookkeeping table is created under the same lock as the migrations, so
+	 * several processes starting at once on an empty database do not race. */
+	if (db_begin(c, true, error_r) < 0 || db->drv->lock_migrations(c, error_r) < 0 ||
+	    db->drv->exec_script(c, create_table, error_r) < 0 || db_commit(c, error_r) < 0)
 		goto out;
 	for (size_t i = 0; i < embedded_migrations_count; i++) {
 		const struct embedded_file *f = &embedded_migrations[i];
