@@ -240,3 +240,63 @@ int audit_head(struct db *db, int64_t *seq_r, char hash_r[65], const char **erro
 	db_release(&c);
 	return rc;
 }
+
+DB_QUERY(q_audit_hash_of, "SELECT hash FROM audit_log WHERE seq = ?");
+DB_QUERY(q_audit_rehash_set, "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?");
+DB_QUERY(q_audit_max_seq, "SELECT COALESCE(MAX(seq), 0) FROM audit_log");
+
+int audit_rehash(struct db_conn *c, const struct master_key *k, int64_t after_seq, int batch, int64_t *done_r,
+		 const char **error_r)
+{
+	char prev[65] = "";
+	*done_r = 0;
+	if (after_seq > 0) {
+		struct db_rows *r;
+		if (db_query(c, &q_audit_hash_of, DB_PARAMS(db_int(after_seq)), &r, error_r) < 0)
+			return -1;
+		if (db_rows_next(r, error_r) == 1)
+			snprintf(prev, sizeof prev, "%s", db_rows_text(r, 0));
+		db_rows_free(&r);
+	}
+	struct db_rows *r;
+	if (db_query(c, &q_audit_walk, DB_PARAMS(db_int(after_seq)), &r, error_r) < 0)
+		return -1;
+	/* Read the batch first: the walk statement stays open while rows are updated otherwise. */
+	struct arena *a = arena_new(65536);
+	struct row {
+		int64_t seq, at, uid, oid;
+		const char *f[7];
+	} *rows = arena_alloc(a, sizeof *rows * (size_t)batch);
+	int n = 0, rc;
+	while (n < batch && (rc = db_rows_next(r, error_r)) == 1) {
+		rows[n].seq = db_rows_int(r, 0);
+		rows[n].at = db_rows_int(r, 1);
+		rows[n].uid = db_rows_int(r, 2);
+		rows[n].oid = db_rows_int(r, 3);
+		for (int i = 0; i < 7; i++)
+			rows[n].f[i] = arena_strdup(a, db_rows_text(r, 4 + i));
+		n++;
+	}
+	db_rows_free(&r);
+	int result = -1;
+	for (int i = 0; i < n; i++) {
+		char h[65];
+		entry_hash(k, rows[i].seq, rows[i].at, rows[i].uid, rows[i].oid, rows[i].f[0], rows[i].f[1], rows[i].f[2],
+			   rows[i].f[3], rows[i].f[4], rows[i].f[5], rows[i].f[6], prev, h);
+		if (db_exec(c, &q_audit_rehash_set, DB_PARAMS(db_text(prev), db_text(h), db_int(rows[i].seq)), NULL,
+			    error_r) < 0)
+			goto out;
+		snprintf(prev, sizeof prev, "%s", h);
+	}
+	int64_t max = 0;
+	if (db_query_int(c, &q_audit_max_seq, DB_NOPARAMS, &max, error_r) < 0)
+		goto out;
+	int64_t last = n > 0 ? rows[n - 1].seq : after_seq;
+	if (last == max && db_exec(c, &q_head_set, DB_PARAMS(db_text(prev)), NULL, error_r) < 0)
+		goto out;
+	*done_r = n;
+	result = 0;
+out:
+	arena_free(&a);
+	return result;
+}

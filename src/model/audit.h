@@ -48,6 +48,15 @@ int audit_verify(struct db *db, const struct master_key *k, int64_t *count_r, in
 /* The last entry's number and hash (to anchor outside the database).  1 found, 0 no trail, -1 error. */
 int audit_head(struct db *db, int64_t *seq_r, char hash_r[65], const char **error_r);
 
+/*
+ * Re-hashes up to `batch` entries after after_seq under key k, chaining from
+ * the (already re-hashed) entry after_seq, and moves the head when the end is
+ * reached; inside the caller's transaction.  *done_r gets the number of
+ * entries re-hashed (0 at the end).  Used by rekey.
+ */
+int audit_rehash(struct db_conn *c, const struct master_key *k, int64_t after_seq, int batch, int64_t *done_r,
+		 const char **error_r);
+
 struct audit_row {
 	int64_t seq, at, actor_user_id, actor_org_id;
 	const char *actor_label, *action, *object_type, *object_id, *client_ip, *outcome, *detail;
