@@ -4,11 +4,13 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const struct command commands[] = {
 	{ "serve", cmd_serve, "serve the web interface and the API" },
 	{ "migrate", cmd_migrate, "apply pending database migrations and report the schema version" },
 	{ "migrate-data", cmd_migrate_data, "copy a whole network into an empty database (SQLite to PostgreSQL)" },
+	{ "rekey", cmd_rekey, "move every sealed field, index and the audit chain to a new master key" },
 	{ "keygen", cmd_keygen, "write a new random master key file (mode 0600)" },
 	{ "demo", cmd_demo, "create a fictional demo network with an account for every role (idempotent)" },
 	{ "audit", cmd_audit, "verify the audit trail's chain, or print its head to anchor elsewhere" },
@@ -30,6 +32,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* Every file nadiya creates (databases, WAL, archives, keys) is for its owner only. */
+	umask(077);
 	if (argc < 2) {
 		fprintf(stderr, "nadiya: no command given (see nadiya --help)\n");
 		return 2;

@@ -81,12 +81,14 @@ static const struct field case_fields[C__COUNT] = {
 const struct record_type case_record = { "case", case_fields, C__COUNT };
 
 /* The plain columns, in case_field order up to C_NEEDS. */
-#define CASE_PLAIN "status, closure_reason, identified_on, registered_on, closed_on, identification_method," \
-	" COALESCE((SELECT code FROM organizations WHERE id = c.identified_by_org_id), ''), trafficking_status," \
-	" trafficking_status_by, recruitment_methods, recruitment_region, recruitment_country, recruitment_apps," \
-	" exploitation_types, forced_labour_industry, sex_exploitation_types, methods_of_control," \
-	" relationship_to_trafficker, country_of_origin, countries_of_transit, countries_of_exploitation," \
-	" exploitation_from, exploitation_to, COALESCE(CAST(age_when_trafficked AS TEXT), ''), needs"
+/* Qualified: organizations and persons, joined in, have columns of the same names (status). */
+#define CASE_PLAIN "c.status, c.closure_reason, c.identified_on, c.registered_on, c.closed_on," \
+	" c.identification_method, COALESCE((SELECT code FROM organizations WHERE id = c.identified_by_org_id), '')," \
+	" c.trafficking_status, c.trafficking_status_by, c.recruitment_methods, c.recruitment_region," \
+	" c.recruitment_country, c.recruitment_apps, c.exploitation_types, c.forced_labour_industry," \
+	" c.sex_exploitation_types, c.methods_of_control, c.relationship_to_trafficker, c.country_of_origin," \
+	" c.countries_of_transit, c.countries_of_exploitation, c.exploitation_from, c.exploitation_to," \
+	" COALESCE(CAST(c.age_when_trafficked AS TEXT), ''), c.needs"
 #define CASE_HEAD "c.id, c.code, c.person_id, c.owner_org_id, COALESCE(c.primary_caseworker_id, 0), c.version," \
 	" c.created_at, c.updated_at, o.code, o.region, p.gender, COALESCE(p.birth_year, 0), p.residence_region," \
 	" COALESCE((SELECT display_name FROM users WHERE id = c.primary_caseworker_id), '')," \
@@ -232,6 +234,8 @@ static int check_values(struct svc *s, struct db_conn *c, const char **v, int64_
 		if (found == 0)
 			return svc_invalid(s, N_("There is no organization with this code."), "identified_by");
 	}
+	if (!*v[C_REGISTERED_ON])
+		return svc_invalid(s, N_("This is required."), "registered_on");
 	if (*v[C_EXPLOITATION_FROM] && *v[C_EXPLOITATION_TO] && strcmp(v[C_EXPLOITATION_FROM], v[C_EXPLOITATION_TO]) > 0)
 		return svc_invalid(s, N_("The end of exploitation is before its start."), "exploitation_to");
 	if (*v[C_IDENTIFIED_ON] && strcmp(v[C_IDENTIFIED_ON], v[C_REGISTERED_ON]) > 0)
@@ -244,6 +248,22 @@ static int check_values(struct svc *s, struct db_conn *c, const char **v, int64_
 	if (!closed && (*v[C_CLOSED_ON] || *v[C_CLOSURE_REASON]))
 		return svc_invalid(s, N_("Only a closed case has a closing date and reason."), "status");
 	return SVC_OK;
+}
+
+int case_check(struct svc *s, const char *const *in)
+{
+	const char *v[C__COUNT];
+	for (int i = 0; i < C__COUNT; i++)
+		v[i] = in[i] ? in[i] : "";
+	if (!*v[C_REGISTERED_ON])
+		v[C_REGISTERED_ON] = today(s->arena);
+	struct db_conn *c = svc_begin(s, false);
+	if (c == NULL)
+		return SVC_ERROR;
+	int64_t ident_org;
+	int rc = check_values(s, c, v, &ident_org);
+	svc_abort(s, &c);
+	return rc;
 }
 
 static const char *changed_fields(struct svc *s, const char *const *old, const char *const *nw)
@@ -299,22 +319,36 @@ int case_create(struct svc *s, int64_t person_id, const char *const *in, struct 
 	if ((rc = check_values(s, c, v, &ident_org)) != SVC_OK)
 		goto out;
 	rc = SVC_ERROR;
+	int64_t id = 0;
+	bool assign_me = s->actor->role == ROLE_CASEWORKER || s->actor->role == ROLE_HOTLINE;
+	if (case_insert_tx(s, c, person_id, pres.org_id, v, ident_org, assign_me ? s->actor->user_id : 0, &id, NULL) !=
+	    SVC_OK)
+		goto out;
+	if ((rc = svc_commit(s, &c)) == SVC_OK && r)
+		rc = case_get(s, id, false, r);
+out:
+	svc_abort(s, &c);
+	return rc;
+}
+
+int case_insert_tx(struct svc *s, struct db_conn *c, int64_t person_id, int64_t owner_org_id, const char *const *v,
+		   int64_t ident_org, int64_t assign_user, int64_t *id_r, const char **code_r)
+{
 	char region[16] = "";
 	struct db_rows *rr;
-	if (db_query(c, &q_org_region, DB_PARAMS(db_int(pres.org_id)), &rr, &s->error) < 0)
-		goto out;
+	if (db_query(c, &q_org_region, DB_PARAMS(db_int(owner_org_id)), &rr, &s->error) < 0)
+		return SVC_ERROR;
 	if (db_rows_next(rr, &s->error) == 1)
 		snprintf(region, sizeof region, "%s", db_rows_text(rr, 0));
 	db_rows_free(&rr);
 	const char *prefix = arena_printf(s->arena, "UA-%s-%.4s", region_abbrev(region), v[C_REGISTERED_ON]);
 	int64_t seq = 0, id = 0, now = (int64_t)time(NULL);
 	if (db_query_int(c, &q_case_seq, DB_PARAMS(db_text(prefix)), &seq, &s->error) != 1)
-		goto out;
+		return SVC_ERROR;
 	const char *code = arena_printf(s->arena, "%s-%05lld", prefix, (long long)seq);
 	int64_t uid = s->actor->user_id;
-	bool assign_me = s->actor->role == ROLE_CASEWORKER || s->actor->role == ROLE_HOTLINE;
 	if (db_query_int(c, &q_case_insert,
-			 DB_PARAMS(db_text(code), db_int(person_id), db_int(pres.org_id), text_or_empty(v[C_STATUS]),
+			 DB_PARAMS(db_text(code), db_int(person_id), db_int(owner_org_id), text_or_empty(v[C_STATUS]),
 				   text_or_empty(v[C_CLOSURE_REASON]), text_or_empty(v[C_IDENTIFIED_ON]),
 				   text_or_empty(v[C_REGISTERED_ON]), text_or_empty(v[C_CLOSED_ON]),
 				   text_or_empty(v[C_IDENTIFICATION_METHOD]), ident_org ? db_int(ident_org) : db_null(),
@@ -327,26 +361,25 @@ int case_create(struct svc *s, int64_t person_id, const char *const *in, struct 
 				   text_or_empty(v[C_COUNTRIES_OF_TRANSIT]), text_or_empty(v[C_COUNTRIES_OF_EXPLOITATION]),
 				   text_or_empty(v[C_EXPLOITATION_FROM]), text_or_empty(v[C_EXPLOITATION_TO]),
 				   int_or_null(v[C_AGE_WHEN_TRAFFICKED]), text_or_empty(v[C_NEEDS]), db_text(region),
-				   assign_me ? db_int(uid) : db_null(), uid ? db_int(uid) : db_null(), db_int(now),
+				   assign_user ? db_int(assign_user) : db_null(), uid ? db_int(uid) : db_null(), db_int(now),
 				   db_int(now)),
 			 &id, &s->error) != 1)
-		goto out;
+		return SVC_ERROR;
 	if (sealed_put_record(c, s->key, SEALED_CASE, id, &case_record, v, &s->error) < 0)
-		goto out;
-	if (assign_me && db_exec(c, &q_cw_add, DB_PARAMS(db_int(id), db_int(uid), db_int(now), db_int(uid)), NULL,
-				 &s->error) < 0)
-		goto out;
+		return SVC_ERROR;
+	if (assign_user && db_exec(c, &q_cw_add,
+				   DB_PARAMS(db_int(id), db_int(assign_user), db_int(now), uid ? db_int(uid) : db_null()),
+				   NULL, &s->error) < 0)
+		return SVC_ERROR;
 	const char *empty[C__COUNT] = { 0 };
 	const char *names = changed_fields(s, empty, v);
-	const char *detail = arena_printf(s->arena, "fields=%s", names);
 	if (add_history(s, c, id, arena_printf(s->arena, "{\"created\":true,\"fields\":\"%s\"}", names)) != SVC_OK ||
-	    svc_audit(s, c, "case.create", "case", code, "ok", detail) != SVC_OK)
-		goto out;
-	if ((rc = svc_commit(s, &c)) == SVC_OK && r)
-		rc = case_get(s, id, false, r);
-out:
-	svc_abort(s, &c);
-	return rc;
+	    svc_audit(s, c, "case.create", "case", code, "ok", arena_printf(s->arena, "fields=%s", names)) != SVC_OK)
+		return SVC_ERROR;
+	*id_r = id;
+	if (code_r)
+		*code_r = code;
+	return SVC_OK;
 }
 
 static int load_case(struct svc *s, struct db_conn *c, int64_t id, struct case_rec *r)
@@ -592,7 +625,9 @@ int case_list(struct svc *s, const struct case_filter *f, struct case_rec **rows
 
 int case_note_add(struct svc *s, int64_t case_id, const char *text, int64_t *note_id_r)
 {
-	if (text == NULL || *text == '\0')
+	/* Only white space is no note either. */
+	size_t blank = text ? strspn(text, " \t\r\n") : 0;
+	if (text == NULL || text[blank] == '\0')
 		return svc_invalid(s, N_("Write the note first."), "text");
 	struct db_conn *c = svc_begin(s, true);
 	if (c == NULL)
@@ -725,11 +760,15 @@ out:
 int case_worker_choices(struct svc *s, int64_t org_id, struct case_worker_choice **rows_r, int *n_r)
 {
 	*n_r = 0;
+	/* The names of an organization's staff, only for someone who works on its cases. */
+	int rc = svc_may(s, A_CASE_LIST, &(struct resource){ .org_id = org_id, .assigned = true });
+	if (rc != SVC_OK)
+		return rc;
 	struct db_conn *c = svc_begin(s, false);
 	if (c == NULL)
 		return SVC_ERROR;
 	struct db_rows *r;
-	int rc = SVC_ERROR;
+	rc = SVC_ERROR;
 	if (db_query(c, &q_assignable, DB_PARAMS(db_int(org_id)), &r, &s->error) < 0)
 		goto out;
 	struct case_worker_choice *rows = arena_alloc(s->arena, sizeof *rows * 500);

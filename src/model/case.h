@@ -68,6 +68,20 @@ struct case_rec {
 
 /* Creates a case for a person the actor may see; fills r.  Assigns the actor when a caseworker or hotline. */
 int case_create(struct svc *s, int64_t person_id, const char *const *values, struct case_rec *r);
+/*
+ * Checks values for a new case as case_create would (dates in order, the
+ * identifying organization's code, closure) without writing anything, so an
+ * intake can refuse a form before the person is registered.  SVC_OK or SVC_INVALID.
+ */
+int case_check(struct svc *s, const char *const *values);
+/*
+ * The insert itself, inside the caller's write transaction and after the
+ * caller asked policy and checked the values: for bulk intake (the demo).
+ * v is complete ("" for empty) with status and registered_on set;
+ * assign_user 0 assigns nobody.
+ */
+int case_insert_tx(struct svc *s, struct db_conn *c, int64_t person_id, int64_t owner_org_id, const char *const *v,
+		   int64_t ident_org, int64_t assign_user, int64_t *id_r, const char **code_r);
 /* Loads a case; with open_sealed, opens its sealed fields (audited as case.view-sealed). */
 int case_get(struct svc *s, int64_t id, bool open_sealed, struct case_rec *r);
 /* The id of the case with this code, if the actor may see it. */

@@ -233,23 +233,10 @@ int person_create(struct svc *s, const char *const *in, int64_t *id_r)
 	struct db_conn *c = svc_begin(s, true);
 	if (c == NULL)
 		return SVC_ERROR;
-	int64_t now = (int64_t)time(NULL), id = 0;
+	int64_t id = 0;
 	rc = SVC_ERROR;
 	int bits = person_blind_bits(c, &s->error);
-	if (bits < 0 ||
-	    db_query_int(c, &q_person_insert,
-			 DB_PARAMS(db_int(s->actor->org_id), db_text(v[P_GENDER]), int_or_null(v[P_BIRTH_YEAR]),
-				   db_text(v[P_CITIZENSHIP]), db_text(v[P_REGION]), db_text(v[P_LANGUAGES]),
-				   db_text(v[P_MARITAL_STATUS]), int_or_null(v[P_CHILDREN]), db_text(v[P_EDUCATION]),
-				   s->actor->user_id ? db_int(s->actor->user_id) : db_null(), db_int(now), db_int(now)),
-			 &id, &s->error) != 1)
-		goto out;
-	if (sealed_put_record(c, s->key, SEALED_PERSON, id, &person_record, v, &s->error) < 0 ||
-	    person_reindex(c, s->key, bits, id, v, &s->error) < 0)
-		goto out;
-	char oid[24];
-	snprintf(oid, sizeof oid, "%lld", (long long)id);
-	if (svc_audit(s, c, "person.create", "person", oid, "ok", field_list(s, v)) != SVC_OK)
+	if (bits < 0 || person_insert_tx(s, c, s->actor->org_id, v, bits, &id) != SVC_OK)
 		goto out;
 	rc = svc_commit(s, &c);
 	if (rc == SVC_OK)
@@ -257,6 +244,28 @@ int person_create(struct svc *s, const char *const *in, int64_t *id_r)
 out:
 	svc_abort(s, &c);
 	return rc;
+}
+
+int person_insert_tx(struct svc *s, struct db_conn *c, int64_t owner_org_id, const char *const *v, int bits,
+		     int64_t *id_r)
+{
+	int64_t now = (int64_t)time(NULL), id = 0;
+	if (db_query_int(c, &q_person_insert,
+			 DB_PARAMS(db_int(owner_org_id), db_text(v[P_GENDER]), int_or_null(v[P_BIRTH_YEAR]),
+				   db_text(v[P_CITIZENSHIP]), db_text(v[P_REGION]), db_text(v[P_LANGUAGES]),
+				   db_text(v[P_MARITAL_STATUS]), int_or_null(v[P_CHILDREN]), db_text(v[P_EDUCATION]),
+				   s->actor->user_id ? db_int(s->actor->user_id) : db_null(), db_int(now), db_int(now)),
+			 &id, &s->error) != 1)
+		return SVC_ERROR;
+	if (sealed_put_record(c, s->key, SEALED_PERSON, id, &person_record, v, &s->error) < 0 ||
+	    person_reindex(c, s->key, bits, id, v, &s->error) < 0)
+		return SVC_ERROR;
+	char oid[24];
+	snprintf(oid, sizeof oid, "%lld", (long long)id);
+	if (svc_audit(s, c, "person.create", "person", oid, "ok", field_list(s, v)) != SVC_OK)
+		return SVC_ERROR;
+	*id_r = id;
+	return SVC_OK;
 }
 
 static int load_plain(struct svc *s, struct db_conn *c, int64_t id, struct person *p)

@@ -69,6 +69,13 @@ const char *person_age_band(int64_t birth_year, const char *on_date);
  */
 int person_create(struct svc *s, const char *const *values, int64_t *id_r);
 /*
+ * The insert itself, inside the caller's write transaction and after the
+ * caller asked policy: for bulk intake (the demo).  v is complete ("" for
+ * empty), the birth year already derived; bits from person_blind_bits.
+ */
+int person_insert_tx(struct svc *s, struct db_conn *c, int64_t owner_org_id, const char *const *v, int bits,
+		     int64_t *id_r);
+/*
  * Loads a person.  With open_sealed, opens her sealed fields (policy
  * case.view, audited as person.view); otherwise only plain fields.
  */
