@@ -4,6 +4,7 @@
 #   make test       build and run the whole suite; ends with "N passed, N failed"
 #   make asan       build build-asan/nadiya with AddressSanitizer + UBSan
 #   make bench      run the benchmarks under bench/ (never part of make test)
+#   make soak       the crash test (SIGKILL during writes) for 1000 rounds instead of 50
 
 PKGS := libmicrohttpd sqlite3 libpq libsodium jansson icu-uc icu-i18n liboath libqrencode
 CC ?= cc
@@ -34,7 +35,7 @@ DATA := $(sort $(wildcard data/*))
 PO := $(wildcard po/*.po)
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
-.PHONY: all asan run test test-unit test-http test-browser bench clean deps locales pot fuzz
+.PHONY: all asan run test test-unit test-http test-browser bench clean deps locales pot fuzz soak
 all: $(O)/nadiya locales
 
 $(O)/.deps-ok: scripts/install-deps
@@ -109,8 +110,16 @@ test-unit: $(O)/test-unit
 test-http: all
 	@tests/run http
 
+# Journeys in Debian's Chromium with axe-core (installs chromium and the npm packages when missing).
+test-browser: all
+	@tests/browser/run
+
 bench: all
 	@bench/http.sh
+
+# The crash test of `make test` with 1000 rounds per database (SQLite and PostgreSQL).
+soak: all
+	@CRASH_ROUNDS=1000 tests/run crash
 
 clean:
 	rm -rf $(O) $(OA)

@@ -16,6 +16,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_migrate_data(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_rekey(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_org(int argc, char **argv);

@@ -14,16 +14,17 @@
  * code, accounts by e-mail address.
  */
 #include "cmd/cmd.h"
+#include "model/demo-cases.h"
+#include "base/str.h"
+#include <time.h>
+#include <unistd.h>
 #include "base/arena.h"
 #include "base/buf.h"
-#include "base/config.h"
 #include "base/str.h"
-#include "crypto/key.h"
+#include "cmd/cli.h"
 #include "crypto/totp.h"
-#include "model/install.h"
 #include "model/org.h"
 #include "model/user.h"
-#include "store/db.h"
 
 #include <liboath/oath.h>
 #include <sodium.h>
@@ -317,56 +318,26 @@ static int make_people(struct demo *d)
 
 int cmd_demo(int argc, char **argv)
 {
-	static const enum setting_id allowed[] = { SET_DB, SET_KEY_FILE, SET_CONFIG, SET__COUNT };
-	struct settings s;
-	const char *pos[1];
-	int npos, exit_code = 1;
-	struct master_key *key = NULL;
-	struct db *db = NULL;
-	struct arena *arena = NULL;
-	const char *err;
-	settings_defaults(&s);
-	int rc = settings_parse(&s, allowed, argc, argv,
-				"usage: nadiya demo --db URL --key-file PATH\n\n"
-				"Fills the database with a fictional network to try nadiya with: 70 partner NGOs\n"
-				"over Ukraine's regions, an IOM mission, the ministry of social policy, regional\n"
-				"administrations, police units, a donor and a hotline operator, and an account for\n"
-				"every role.  Prints how to sign in with each account.  Every name is marked (demo)\n"
-				"and every address is under example.org.  Running it again adds only what is missing.\n"
-				"Never run it on a database with real data: the printed passwords are public.",
-				pos, 0, &npos);
-	if (rc != 0) {
-		exit_code = rc < 0 ? 2 : 0;
+	struct cli_ctx c;
+	const char *cases_s = NULL, *seed_s = NULL;
+	const struct cli_opt opts[] = {
+		{ "cases", true, &cases_s, NULL, "also add N fictional cases (persons with one case each) to the demo NGOs" },
+		{ "seed", true, &seed_s, NULL, "the random sequence of the cases (default: a fixed one)" },
+		{ NULL, false, NULL, NULL, NULL },
+	};
+	int exit_code = cli_open(&c, NULL, opts, argc, argv,
+				 "usage: nadiya demo --db URL --key-file PATH [--cases N]\n\n"
+				 "Fills the database with a fictional network to try nadiya with: 70 partner NGOs\n"
+				 "over Ukraine's regions, an IOM mission, the ministry of social policy, regional\n"
+				 "administrations, police units, a donor and a hotline operator, and an account for\n"
+				 "every role.  Prints how to sign in with each account.  Every name is marked (demo)\n"
+				 "and every address is under example.org.  Running it again adds only what is missing.\n"
+				 "Never run it on a database with real data: the printed passwords are public.",
+				 CLI_KEY | CLI_MIGRATE);
+	if (exit_code != CLI_GO_ON)
 		goto out;
-	}
-	if (s.db_url == NULL) {
-		fprintf(stderr, "nadiya: --db is required (or NADIYA_DB), e.g. --db sqlite:var/nadiya.db\n");
-		exit_code = 2;
-		goto out;
-	}
-	if (s.key_file == NULL) {
-		fprintf(stderr, "nadiya: --key-file is required (or NADIYA_KEY_FILE); create one with `nadiya keygen PATH`\n");
-		exit_code = 2;
-		goto out;
-	}
-	if (crypto_init() < 0) {
-		fprintf(stderr, "nadiya: cannot initialize libsodium\n");
-		goto out;
-	}
-	if ((key = key_load_file(s.key_file, &err)) == NULL) {
-		fprintf(stderr, "nadiya: %s\n", err);
-		exit_code = 2;
-		goto out;
-	}
-	int version, applied;
-	if (db_open(s.db_url, 1, &db, &err) < 0 || db_migrate(db, &version, &applied, &err) < 0 ||
-	    install_check_key(db, key, &err) < 0) {
-		fprintf(stderr, "nadiya: %s\n", err);
-		goto out;
-	}
-	arena = arena_new(64 * 1024);
-	struct demo d = { .svc = { .db = db, .key = key, .actor = actor_console(), .client_ip = "console",
-				   .arena = arena } };
+	exit_code = 1;
+	struct demo d = { .svc = c.svc };
 	if (make_partners(&d) < 0 || make_ngos(&d) < 0)
 		goto out;
 	printf("Demo network (fictional: every name is marked \"(demo)\"): %d organizations, %d of them partner "
@@ -376,11 +347,26 @@ int cmd_demo(int argc, char **argv)
 	if (make_people(&d) < 0)
 		goto out;
 	printf("%d accounts (%d added now).\n", d.users_new + d.users_old, d.users_new);
+	if (cases_s) {
+		int64_t ncases = 0, seed = 0;
+		if (str_to_i64(cases_s, 1, 10000000, &ncases) < 0 || (seed_s && str_to_i64(seed_s, 1, INT64_MAX, &seed) < 0)) {
+			fprintf(stderr, "nadiya: --cases takes 1 to 10000000, --seed a positive number\n");
+			exit_code = 2;
+			goto out;
+		}
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		int rc = demo_add_cases(&d.svc, ncases, (uint64_t)seed, isatty(2) ? stderr : NULL);
+		if (rc != SVC_OK) {
+			exit_code = cli_report(&d.svc, rc, "--cases", "cases");
+			goto out;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		printf("%lld fictional cases added in %.1f s.\n", (long long)ncases,
+		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	}
 	exit_code = 0;
 out:
-	arena_free(&arena);
-	db_close(&db);
-	key_free(&key);
-	settings_free(&s);
+	cli_close(&c);
 	return exit_code;
 }

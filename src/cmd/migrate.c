@@ -1,43 +1,20 @@
 #include "cmd/cmd.h"
-#include "base/config.h"
-#include "store/db.h"
+#include "cmd/cli.h"
 
 #include <stdio.h>
 
 int cmd_migrate(int argc, char **argv)
 {
 	static const enum setting_id allowed[] = { SET_DB, SET_CONFIG, SET__COUNT };
-	struct settings s;
-	const char *pos[1];
-	int npos, exit_code = 1;
-	settings_defaults(&s);
-	int rc = settings_parse(&s, allowed, argc, argv,
-				"usage: nadiya migrate --db URL\n\nApplies pending migrations and reports the schema version.",
-				pos, 0, &npos);
-	if (rc != 0) {
-		settings_free(&s);
-		return rc < 0 ? 2 : 0;
+	struct cli_ctx c;
+	int exit_code = cli_open(&c, allowed, NULL, argc, argv,
+				 "usage: nadiya migrate --db URL\n\nApplies pending migrations and reports the schema version.",
+				 CLI_MIGRATE);
+	if (exit_code == CLI_GO_ON) {
+		printf("schema version %d (%d migration%s applied now)\n", c.schema_version, c.migrations_applied,
+		       c.migrations_applied == 1 ? "" : "s");
+		exit_code = 0;
 	}
-	if (s.db_url == NULL) {
-		fprintf(stderr, "nadiya: --db is required (or NADIYA_DB), e.g. --db sqlite:var/nadiya.db\n");
-		settings_free(&s);
-		return 2;
-	}
-	struct db *db = NULL;
-	const char *err;
-	int version = 0, applied = 0;
-	if (db_open(s.db_url, 1, &db, &err) < 0) {
-		fprintf(stderr, "nadiya: %s\n", err);
-		goto out;
-	}
-	if (db_migrate(db, &version, &applied, &err) < 0) {
-		fprintf(stderr, "nadiya: %s\n", err);
-		goto out;
-	}
-	printf("schema version %d (%d migration%s applied now)\n", version, applied, applied == 1 ? "" : "s");
-	exit_code = 0;
-out:
-	db_close(&db);
-	settings_free(&s);
+	cli_close(&c);
 	return exit_code;
 }

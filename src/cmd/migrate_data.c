@@ -2,9 +2,8 @@
  * moves a whole network to another store, then proves the copy: row counts
  * compared table by table and the audit chain re-verified at the destination
  * with the same key. */
-#include "base/config.h"
 #include "cmd/cmd.h"
-#include "crypto/key.h"
+#include "cmd/cli.h"
 #include "model/audit.h"
 #include "model/install.h"
 #include "store/copy.h"
@@ -21,35 +20,27 @@ int cmd_migrate_data(int argc, char **argv)
 		{ "to", true, &to, NULL, "destination database URL (e.g. postgresql://nadiya@db/nadiya); must be empty" },
 		{ NULL, false, NULL, NULL, NULL },
 	};
-	struct settings s;
-	const char *pos[1];
-	int npos, exit_code = 1;
-	settings_defaults(&s);
-	int rc = settings_parse_cmd(&s, allowed, opts, argc, argv,
-				    "usage: nadiya migrate-data --from URL --to URL --key-file PATH\n\n"
-				    "Copies a whole network (organizations, users, the audit trail...) into an empty\n"
-				    "database, compares row counts and re-verifies the audit chain there.",
-				    pos, 0, &npos);
-	if (rc != 0) {
-		settings_free(&s);
-		return rc < 0 ? 2 : 0;
-	}
+	struct cli_ctx c;
 	struct db *src = NULL, *dst = NULL;
-	struct master_key *key = NULL;
 	const char *err;
-	if (from == NULL || to == NULL || s.key_file == NULL) {
+	int exit_code = cli_parse(&c, allowed, opts, argc, argv,
+				  "usage: nadiya migrate-data --from URL --to URL --key-file PATH\n\n"
+				  "Copies a whole network (organizations, users, the audit trail...) into an empty\n"
+				  "database, compares row counts and re-verifies the audit chain there.");
+	if (exit_code != CLI_GO_ON)
+		goto out;
+	if (from == NULL || to == NULL || c.set.key_file == NULL) {
 		fprintf(stderr, "nadiya: --from, --to and --key-file are all required\n");
 		exit_code = 2;
 		goto out;
 	}
-	if (crypto_init() < 0 || (key = key_load_file(s.key_file, &err)) == NULL) {
-		fprintf(stderr, "nadiya: %s\n", key ? "cannot initialize libsodium" : err);
-		exit_code = 2;
+	/* Two databases, each with its own steps: cli_open_store's one database does not fit. */
+	if ((exit_code = cli_load_key(&c)) != CLI_GO_ON)
 		goto out;
-	}
+	exit_code = 1;
 	int ver, applied;
 	if (db_open(from, 1, &src, &err) < 0 || db_migrate(src, &ver, &applied, &err) < 0 ||
-	    install_check_key(src, key, &err) < 0) {
+	    install_check_key(src, c.key, &err) < 0) {
 		fprintf(stderr, "nadiya: source: %s\n", err);
 		goto out;
 	}
@@ -66,7 +57,7 @@ int cmd_migrate_data(int argc, char **argv)
 		fprintf(stderr, "nadiya: %s\n", has < 0 ? err : "the destination already holds data; migrate-data only fills an empty database");
 		goto out;
 	}
-	if (install_check_key(dst, key, &err) < 0) {
+	if (install_check_key(dst, c.key, &err) < 0) {
 		fprintf(stderr, "nadiya: destination: %s\n", err);
 		goto out;
 	}
@@ -80,7 +71,7 @@ int cmd_migrate_data(int argc, char **argv)
 	}
 	int64_t n, bad;
 	const char *why;
-	int v = audit_verify(dst, key, &n, &bad, &why, &err);
+	int v = audit_verify(dst, c.key, &n, &bad, &why, &err);
 	if (v != 0) {
 		if (v < 0)
 			fprintf(stderr, "nadiya: %s\n", err);
@@ -94,7 +85,6 @@ int cmd_migrate_data(int argc, char **argv)
 out:
 	db_close(&src);
 	db_close(&dst);
-	key_free(&key);
-	settings_free(&s);
+	cli_close(&c);
 	return exit_code;
 }

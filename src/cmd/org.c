@@ -7,78 +7,12 @@
  * pending migrations first, as `serve` does.
  */
 #include "cmd/cmd.h"
-#include "base/arena.h"
-#include "base/config.h"
 #include "base/str.h"
-#include "crypto/key.h"
-#include "model/install.h"
+#include "cmd/cli.h"
 #include "model/org.h"
-#include "store/db.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* What both subcommands open: settings, key (when given), database, an arena, the console's frame. */
-struct org_cli {
-	struct settings set;
-	struct master_key *key;
-	struct db *db;
-	struct arena *arena;
-	struct svc svc;
-};
-
-static void cli_close(struct org_cli *u)
-{
-	db_close(&u->db);
-	key_free(&u->key);
-	arena_free(&u->arena);
-	settings_free(&u->set);
-}
-
-/*
- * Parses options and opens the database (and the key: required when the
- * command writes, because the audit chain is keyed).  Returns -1 to go on,
- * else the exit status.
- */
-static int cli_open(struct org_cli *u, const struct cli_opt *opts, int argc, char **argv, const char *usage,
-		    bool need_key)
-{
-	static const enum setting_id allowed[] = { SET_DB, SET_KEY_FILE, SET_CONFIG, SET__COUNT };
-	const char *pos[1];
-	int npos;
-	const char *err;
-	memset(u, 0, sizeof *u);
-	settings_defaults(&u->set);
-	int rc = settings_parse_cmd(&u->set, allowed, opts, argc, argv, usage, pos, 0, &npos);
-	if (rc != 0)
-		return rc < 0 ? 2 : 0;
-	if (u->set.db_url == NULL) {
-		fprintf(stderr, "nadiya: --db is required (or NADIYA_DB), e.g. --db sqlite:var/nadiya.db\n");
-		return 2;
-	}
-	if (need_key && u->set.key_file == NULL) {
-		fprintf(stderr, "nadiya: --key-file is required (or NADIYA_KEY_FILE): the audit trail is keyed\n");
-		return 2;
-	}
-	if (crypto_init() < 0) {
-		fprintf(stderr, "nadiya: cannot initialize libsodium\n");
-		return 1;
-	}
-	if (u->set.key_file && (u->key = key_load_file(u->set.key_file, &err)) == NULL) {
-		fprintf(stderr, "nadiya: %s\n", err);
-		return 2;
-	}
-	int version, applied;
-	if (db_open(u->set.db_url, 1, &u->db, &err) < 0 || db_migrate(u->db, &version, &applied, &err) < 0 ||
-	    (u->key && install_check_key(u->db, u->key, &err) < 0)) {
-		fprintf(stderr, "nadiya: %s\n", err);
-		return 1;
-	}
-	u->arena = arena_new(4096);
-	u->svc = (struct svc){ .db = u->db, .key = u->key, .actor = actor_console(), .client_ip = "console",
-			       .arena = u->arena };
-	return -1;
-}
 
 /* Command-line option of each field `org add` accepts. */
 static const struct {
@@ -135,28 +69,19 @@ static void bad_value(const char *field, const char *problem)
 	fprintf(stderr, "\n");
 }
 
+/* Prints one line for a failed service call; returns the exit status (2 bad input, 1 otherwise). */
 static int report(const struct svc *s, int rc, const char *code)
 {
-	switch (rc) {
-	case SVC_INVALID:
+	if (rc == SVC_INVALID) {
 		bad_value(s->problem_field, s->problem);
 		return 2;
-	case SVC_CONFLICT:
-		if (str_eq(s->problem_field, "code"))
-			fprintf(stderr, "nadiya: organization %s already exists\n", code);
-		else
-			fprintf(stderr, "nadiya: the organization was changed at the same time; try again\n");
-		return 1;
-	case SVC_NOT_FOUND:
-		fprintf(stderr, "nadiya: there is no such organization\n");
-		return 1;
-	case SVC_DENIED:
-		fprintf(stderr, "nadiya: not allowed\n");
-		return 1;
-	default:
-		fprintf(stderr, "nadiya: %s\n", s->error ? s->error : "internal error");
+	}
+	if (rc == SVC_CONFLICT && str_eq(s->problem_field, "code")) {
+		fprintf(stderr, "nadiya: organization %s already exists\n", code);
 		return 1;
 	}
+	/* Any other conflict is a concurrent change: no option to name. */
+	return cli_report(s, rc, NULL, "organization");
 }
 
 static int org_add(int argc, char **argv)
@@ -184,14 +109,15 @@ static int org_add(int argc, char **argv)
 		opts[i] = (struct cli_opt){ add_options[i].option, true, &given[i], NULL, help[add_options[i].field] };
 	opts[N_ADD_OPTIONS] = (struct cli_opt){ NULL, false, NULL, NULL, NULL };
 
-	struct org_cli u;
-	int rc = cli_open(&u, opts, argc, argv,
+	struct cli_ctx u;
+	/* The audit chain is keyed: adding needs the key. */
+	int rc = cli_open(&u, NULL, opts, argc, argv,
 			  "usage: nadiya org add --db URL --key-file PATH --code CODE --name NAME --kind KIND "
 			  "--region REGION [options]\n\n"
 			  "Adds an organization to the partner-network registry.  Prints \"created organization CODE\";\n"
 			  "exits 1 when the code already exists and 2 when a value is not valid.",
-			  true);
-	if (rc >= 0)
+			  CLI_KEY | CLI_MIGRATE);
+	if (rc != CLI_GO_ON)
 		goto out;
 	const char *values[ORG__NFIELDS] = { 0 };
 	for (size_t i = 0; i < N_ADD_OPTIONS; i++)
@@ -225,13 +151,13 @@ static int org_list_cmd(int argc, char **argv)
 		{ "search", true, &search, NULL, "text in the code or either name" },
 		{ NULL, false, NULL, NULL, NULL },
 	};
-	struct org_cli u;
-	int rc = cli_open(&u, opts, argc, argv,
+	struct cli_ctx u;
+	int rc = cli_open(&u, NULL, opts, argc, argv,
 			  "usage: nadiya org list --db URL [--region R] [--kind K] [--service S] [--status S] "
 			  "[--search TEXT]\n\n"
 			  "Prints the organizations, one a line: code, status, kind, region, country, joined, name.",
-			  false);
-	if (rc >= 0)
+			  CLI_MIGRATE);
+	if (rc != CLI_GO_ON)
 		goto out;
 	struct org_filter f = { .region = region, .kind = kind, .service = service, .status = status, .q = search,
 				.limit = ORG_LIST_MAX };

@@ -9,74 +9,17 @@
  */
 #include "cmd/cmd.h"
 #include "base/arena.h"
-#include "base/config.h"
 #include "base/str.h"
-#include "crypto/key.h"
-#include "model/install.h"
+#include "cmd/cli.h"
 #include "model/user.h"
-#include "store/db.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* What every subcommand opens: settings, key, database, an arena, the console's service frame. */
-struct user_cli {
-	struct settings set;
-	struct master_key *key;
-	struct db *db;
-	struct arena *arena;
-	struct svc svc;
-};
-
-static void cli_close(struct user_cli *u)
-{
-	db_close(&u->db);
-	key_free(&u->key);
-	arena_free(&u->arena);
-	settings_free(&u->set);
-}
-
-/* Parses options and opens key and database; returns -1 to go on, else the exit status. */
-static int cli_open(struct user_cli *u, const struct cli_opt *opts, int argc, char **argv, const char *usage)
-{
-	static const enum setting_id allowed[] = { SET_DB, SET_KEY_FILE, SET_CONFIG, SET_REQUIRE_2FA_ALL, SET__COUNT };
-	const char *pos[1];
-	int npos;
-	const char *err;
-	memset(u, 0, sizeof *u);
-	settings_defaults(&u->set);
-	int rc = settings_parse_cmd(&u->set, allowed, opts, argc, argv, usage, pos, 0, &npos);
-	if (rc != 0)
-		return rc < 0 ? 2 : 0;
-	if (u->set.db_url == NULL) {
-		fprintf(stderr, "nadiya: --db is required (or NADIYA_DB), e.g. --db sqlite:var/nadiya.db\n");
-		return 2;
-	}
-	if (u->set.key_file == NULL) {
-		fprintf(stderr, "nadiya: --key-file is required (or NADIYA_KEY_FILE)\n");
-		return 2;
-	}
-	if (crypto_init() < 0) {
-		fprintf(stderr, "nadiya: cannot initialize libsodium\n");
-		return 1;
-	}
-	if ((u->key = key_load_file(u->set.key_file, &err)) == NULL) {
-		fprintf(stderr, "nadiya: %s\n", err);
-		return 2;
-	}
-	int version, applied;
-	if (db_open(u->set.db_url, 1, &u->db, &err) < 0 || db_migrate(u->db, &version, &applied, &err) < 0 ||
-	    install_check_key(u->db, u->key, &err) < 0) {
-		fprintf(stderr, "nadiya: %s\n", err);
-		return 1;
-	}
-	u->arena = arena_new(4096);
-	u->svc = (struct svc){ .db = u->db, .key = u->key, .actor = actor_console(), .client_ip = "console",
-			       .arena = u->arena };
-	return -1;
-}
+/* Every subcommand also reads --require-2fa-all: `add` enrols every new account at once with it. */
+static const enum setting_id user_settings[] = { SET_DB, SET_KEY_FILE, SET_CONFIG, SET_REQUIRE_2FA_ALL, SET__COUNT };
 
 /* The option a service's problem_field came from, for messages. */
 static const char *option_of(const char *field)
@@ -91,30 +34,7 @@ static const char *option_of(const char *field)
 /* Prints one line for a failed service call; returns the exit status (2 bad input, 1 otherwise). */
 static int report(const struct svc *s, int rc)
 {
-	const char *opt = option_of(s->problem_field);
-	switch (rc) {
-	case SVC_INVALID:
-		if (opt)
-			fprintf(stderr, "nadiya: %s: %s\n", opt, s->problem);
-		else
-			fprintf(stderr, "nadiya: %s\n", s->problem ? s->problem : "invalid input");
-		return 2;
-	case SVC_CONFLICT:
-		if (opt && s->problem)
-			fprintf(stderr, "nadiya: %s: %s\n", opt, s->problem);
-		else
-			fprintf(stderr, "nadiya: the account was changed at the same time; try again\n");
-		return 1;
-	case SVC_NOT_FOUND:
-		fprintf(stderr, "nadiya: there is no such account\n");
-		return 1;
-	case SVC_DENIED:
-		fprintf(stderr, "nadiya: not allowed\n");
-		return 1;
-	default:
-		fprintf(stderr, "nadiya: %s\n", s->error ? s->error : "internal error");
-		return 1;
-	}
+	return cli_report(s, rc, option_of(s->problem_field), "account");
 }
 
 /* Reads one line (the password) from stdin into sodium-guarded memory; NULL after a message on failure. */
@@ -169,15 +89,16 @@ static int user_add(int argc, char **argv)
 		{ "password-stdin", false, NULL, &pw_stdin, "read the temporary password from the first line of stdin (required)" },
 		{ NULL, false, NULL, NULL, NULL },
 	};
-	struct user_cli u;
+	struct cli_ctx u;
 	char *pw = NULL;
-	int rc = cli_open(&u, opts, argc, argv,
+	int rc = cli_open(&u, user_settings, opts, argc, argv,
 			  "usage: nadiya user add --db URL --key-file PATH --email E --org CODE --role ROLE "
 			  "--password-stdin [--name NAME] [--lang uk|en]\n\n"
 			  "Creates an account.  For roles that need a second factor (admin, coordinator, manager,\n"
 			  "auditor) it is set up at once: add the printed otpauth:// URI to an authenticator app\n"
-			  "and keep the recovery codes.");
-	if (rc >= 0)
+			  "and keep the recovery codes.",
+			  CLI_KEY | CLI_MIGRATE);
+	if (rc != CLI_GO_ON)
 		goto out;
 	rc = 2;
 	if (email == NULL || org == NULL || role == NULL) {
@@ -234,11 +155,12 @@ static int user_list_cmd(int argc, char **argv)
 		{ "q", true, &q, NULL, "text in the e-mail address or name" },
 		{ NULL, false, NULL, NULL, NULL },
 	};
-	struct user_cli u;
-	int rc = cli_open(&u, opts, argc, argv,
+	struct cli_ctx u;
+	int rc = cli_open(&u, user_settings, opts, argc, argv,
 			  "usage: nadiya user list --db URL --key-file PATH [--org CODE] [--role ROLE] "
-			  "[--status active|disabled] [--q TEXT]\n\nLists accounts ordered by e-mail address.");
-	if (rc >= 0)
+			  "[--status active|disabled] [--q TEXT]\n\nLists accounts ordered by e-mail address.",
+			  CLI_KEY | CLI_MIGRATE);
+	if (rc != CLI_GO_ON)
 		goto out;
 	struct user_filter f = { .org = org, .role = role, .status = status, .q = q, .page = 1,
 				 .per_page = USER_LIST_MAX };
@@ -267,7 +189,7 @@ out:
 }
 
 /* The account named by --email, or an exit status after a message. */
-static int find(struct user_cli *u, const char *email, struct user **user_r)
+static int find(struct cli_ctx *u, const char *email, struct user **user_r)
 {
 	if (email == NULL) {
 		fprintf(stderr, "nadiya: --email is required (see --help)\n");
@@ -320,11 +242,11 @@ static int user_change(const char *sub, int argc, char **argv)
 		usage = "usage: nadiya user enable --db URL --key-file PATH --email E\n\nEnables a disabled account.";
 	}
 	opts[k] = (struct cli_opt){ NULL, false, NULL, NULL, NULL };
-	struct user_cli u;
+	struct cli_ctx u;
 	char *pw = NULL;
 	struct user *x = NULL;
-	int rc = cli_open(&u, opts, argc, argv, usage);
-	if (rc >= 0)
+	int rc = cli_open(&u, user_settings, opts, argc, argv, usage, CLI_KEY | CLI_MIGRATE);
+	if (rc != CLI_GO_ON)
 		goto out;
 	if (str_eq(sub, "role") && !role_ok(role)) {
 		rc = 2;

@@ -102,6 +102,54 @@ static int audit_signin(struct db_conn *c, const struct auth_ctx *ctx, const str
 	return audit_append(c, ctx->key, a, label, &ev, error_r);
 }
 
+/* Audits one outcome inside c's open transaction and commits it.  0 or -1. */
+static int audit_commit(struct db_conn *c, const struct auth_ctx *ctx, const struct actor *a, const char *label,
+			const char *action, const char *outcome, const char *detail, int64_t uid, const char **error_r)
+{
+	if (audit_signin(c, ctx, a, label, action, outcome, detail, uid, error_r) < 0)
+		return -1;
+	return db_commit(c, error_r);
+}
+
+/*
+ * A failed attempt, in c's open transaction: counts it against the account
+ * (and against the client address too, with ip_key), audits it and commits.
+ * 0 or -1.
+ */
+static int count_failure(struct db_conn *c, const struct auth_ctx *ctx, const struct actor *a, const char *label,
+			 const char *action, const char *detail, const char *acct_key, const char *ip_key, int64_t now,
+			 const char **error_r)
+{
+	if (throttle_fail(c, acct_key, ACCOUNT_FREE_FAILURES, now, error_r) < 0 ||
+	    (ip_key && throttle_fail(c, ip_key, IP_FREE_FAILURES, now, error_r) < 0))
+		return -1;
+	return audit_commit(c, ctx, a, label, action, "failed", detail, a ? a->user_id : 0, error_r);
+}
+
+/*
+ * The frame of the small changes a signed-in person makes to their own
+ * account: write_begin acquires a connection and opens a write transaction
+ * (NULL, with *error_r, when it cannot); the change goes in between;
+ * write_end audits action for a and commits when the change went well
+ * (work_rc 0), and releases the connection, which rolls back anything not
+ * committed.  write_end answers 0 or -1.
+ */
+static struct db_conn *write_begin(const struct auth_ctx *ctx, const char **error_r)
+{
+	struct db_conn *c = db_acquire(ctx->db, error_r);
+	if (c && db_begin(c, true, error_r) < 0)
+		db_release(&c);
+	return c;
+}
+
+static int write_end(struct db_conn **c, const struct auth_ctx *ctx, const struct actor *a, int work_rc,
+		     const char *action, const char *outcome, const char *detail, const char **error_r)
+{
+	int rc = work_rc < 0 ? -1 : audit_commit(*c, ctx, a, NULL, action, outcome, detail, a->user_id, error_r);
+	db_release(c);
+	return rc;
+}
+
 /* Opens the user's TOTP secret; NULL when none. */
 static unsigned char *open_secret(const struct master_key *k, struct arena *a, int64_t uid, const void *sealed,
 				  size_t len, size_t *slen_r)
@@ -176,34 +224,65 @@ static int check_recovery(struct db_conn *c, const struct master_key *k, int64_t
 	return result;
 }
 
-int auth_signin(const struct auth_ctx *ctx, const char *email, const char *password, const char *kind,
-		const char *totp, struct signin_result *res, const char **error_r)
+/*
+ * The second factor: a TOTP code, else a recovery code (for when the phone
+ * is lost).  1 right (*method_r, optional, says which), 0 wrong, -1 error.
+ */
+static int check_second_factor(struct db_conn *c, const struct master_key *k, int64_t uid, const char *code,
+			       const char **method_r, const char **error_r)
+{
+	const char *method = "totp";
+	int t = check_totp(c, k, uid, code ? code : "", true, error_r);
+	if (t == 0) {
+		method = "recovery-code";
+		t = check_recovery(c, k, uid, code ? code : "", error_r);
+	}
+	if (method_r)
+		*method_r = method;
+	return t;
+}
+
+/*
+ * How every attempt starts: *res undecided (SIGNIN_ERROR), the throttle keys
+ * of email, a connection, and the seconds the account is still locked in
+ * *wait_r, checked before any hashing so that a locked account costs
+ * nothing.  NULL, with *error_r, when the connection or the check fails.
+ */
+static struct db_conn *attempt_begin(const struct auth_ctx *ctx, const char *email, int64_t now,
+				     struct signin_result *res, char acct_key[72], char ip_key[72], int64_t *wait_r,
+				     const char **error_r)
 {
 	memset(res, 0, sizeof *res);
 	res->outcome = SIGNIN_ERROR;
-	int64_t now = (int64_t)time(NULL);
+	throttle_keys(ctx, email, acct_key, ip_key);
+	struct db_conn *c = db_acquire(ctx->db, error_r);
+	if (c && (*wait_r = throttle_locked(c, acct_key, now, error_r)) < 0)
+		db_release(&c);
+	return c;
+}
+
+int auth_signin(const struct auth_ctx *ctx, const char *email, const char *password, const char *kind,
+		const char *totp, struct signin_result *res, const char **error_r)
+{
+	int64_t now = (int64_t)time(NULL), wait_a, wait_i;
 	char acct_key[72], ip_key[72];
 	char email_l[256];
 	size_t el = 0;
 	for (const char *p = email ? email : ""; *p && el < sizeof email_l - 1; p++)
 		email_l[el++] = (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
 	email_l[el] = '\0';
-	throttle_keys(ctx, email_l, acct_key, ip_key);
-	struct db_conn *c = db_acquire(ctx->db, error_r);
+	struct db_conn *c = attempt_begin(ctx, email_l, now, res, acct_key, ip_key, &wait_a, error_r);
 	if (c == NULL)
 		return -1;
 	int rc = -1;
-	/* 1. Locked?  Checked before any hashing, so a locked account costs nothing. */
-	int64_t wait_a = throttle_locked(c, acct_key, now, error_r);
-	int64_t wait_i = wait_a < 0 ? -1 : throttle_locked(c, ip_key, now, error_r);
-	if (wait_a < 0 || wait_i < 0)
+	/* 1. Locked?  The client address too: one address trying many accounts is held back. */
+	if ((wait_i = throttle_locked(c, ip_key, now, error_r)) < 0)
 		goto out;
 	if (wait_a > 0 || wait_i > 0) {
 		res->outcome = SIGNIN_LOCKED;
 		res->retry_after = wait_a > wait_i ? wait_a : wait_i;
 		if (db_begin(c, true, error_r) < 0 ||
-		    audit_signin(c, ctx, NULL, email_l, "signin", "locked", kind, 0, error_r) < 0 ||
-		    db_commit(c, error_r) < 0)
+		    audit_commit(c, ctx, NULL, email_l, "signin", "locked", kind, 0, error_r) < 0)
 			goto out;
 		rc = 0;
 		goto out;
@@ -242,27 +321,21 @@ int auth_signin(const struct auth_ctx *ctx, const char *email, const char *passw
 	if (db_begin(c, true, error_r) < 0)
 		goto out;
 	if (ok && api && totp_on) {
-		/* The second factor rides along: a TOTP code, or a recovery code when the phone is lost. */
-		int t = check_totp(c, ctx->key, uid, totp ? totp : "", true, error_r);
-		if (t == 0)
-			t = check_recovery(c, ctx->key, uid, totp ? totp : "", error_r);
+		/* The second factor rides along. */
+		int t = check_second_factor(c, ctx->key, uid, totp, NULL, error_r);
 		if (t < 0)
 			goto out;
 		ok = t == 1;
 	}
 	if (!ok) {
-		if (throttle_fail(c, acct_key, ACCOUNT_FREE_FAILURES, now, error_r) < 0 ||
-		    throttle_fail(c, ip_key, IP_FREE_FAILURES, now, error_r) < 0 ||
-		    audit_signin(c, ctx, NULL, email_l, "signin", "failed", kind, 0, error_r) < 0 ||
-		    db_commit(c, error_r) < 0)
+		if (count_failure(c, ctx, NULL, email_l, "signin", kind, acct_key, ip_key, now, error_r) < 0)
 			goto out;
 		res->outcome = SIGNIN_BAD;
 		rc = 0;
 		goto out;
 	}
 	if (api && need_2fa && !totp_on) {
-		if (audit_signin(c, ctx, NULL, email_l, "signin", "needs-enrolment", kind, uid, error_r) < 0 ||
-		    db_commit(c, error_r) < 0)
+		if (audit_commit(c, ctx, NULL, email_l, "signin", "needs-enrolment", kind, uid, error_r) < 0)
 			goto out;
 		res->outcome = SIGNIN_NEEDS_ENROLMENT;
 		rc = 0;
@@ -279,9 +352,8 @@ int auth_signin(const struct auth_ctx *ctx, const char *email, const char *passw
 	}
 	if (db_exec(c, &q_thr_clear, DB_PARAMS(db_text(acct_key)), NULL, error_r) < 0 ||
 	    session_create(c, ctx->key, uid, kind, state, ctx->client_ip, now, &ctx->limits, res->token, error_r) < 0 ||
-	    audit_signin(c, ctx, NULL, email_l, "signin", str_eq(state, "full") ? "ok" : "password-ok", kind, uid,
-			 error_r) < 0 ||
-	    db_commit(c, error_r) < 0) {
+	    audit_commit(c, ctx, NULL, email_l, "signin", str_eq(state, "full") ? "ok" : "password-ok", kind, uid,
+			 error_r) < 0) {
 		res->outcome = SIGNIN_ERROR;
 		goto out;
 	}
@@ -296,41 +368,28 @@ out:
 int auth_second_factor(const struct auth_ctx *ctx, const struct actor *a, const char *code,
 		       struct signin_result *res, const char **error_r)
 {
-	memset(res, 0, sizeof *res);
-	res->outcome = SIGNIN_ERROR;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = (int64_t)time(NULL), wait;
 	char acct_key[72], ip_key[72];
-	throttle_keys(ctx, a->email, acct_key, ip_key);
-	struct db_conn *c = db_acquire(ctx->db, error_r);
+	struct db_conn *c = attempt_begin(ctx, a->email, now, res, acct_key, ip_key, &wait, error_r);
 	if (c == NULL)
 		return -1;
 	int rc = -1;
-	int64_t wait = throttle_locked(c, acct_key, now, error_r);
-	if (wait < 0)
-		goto out;
 	if (db_begin(c, true, error_r) < 0)
 		goto out;
 	if (wait > 0) {
 		res->outcome = SIGNIN_LOCKED;
 		res->retry_after = wait;
-		if (audit_signin(c, ctx, a, NULL, "signin.second-factor", "locked", "", a->user_id, error_r) < 0 ||
-		    db_commit(c, error_r) < 0)
+		if (audit_commit(c, ctx, a, NULL, "signin.second-factor", "locked", "", a->user_id, error_r) < 0)
 			goto out;
 		rc = 0;
 		goto out;
 	}
-	const char *method = "totp";
-	int ok = check_totp(c, ctx->key, a->user_id, code, true, error_r);
-	if (ok == 0) {
-		method = "recovery-code";
-		ok = check_recovery(c, ctx->key, a->user_id, code, error_r);
-	}
+	const char *method;
+	int ok = check_second_factor(c, ctx->key, a->user_id, code, &method, error_r);
 	if (ok < 0)
 		goto out;
 	if (!ok) {
-		if (throttle_fail(c, acct_key, ACCOUNT_FREE_FAILURES, now, error_r) < 0 ||
-		    audit_signin(c, ctx, a, NULL, "signin.second-factor", "failed", "", a->user_id, error_r) < 0 ||
-		    db_commit(c, error_r) < 0)
+		if (count_failure(c, ctx, a, NULL, "signin.second-factor", "", acct_key, NULL, now, error_r) < 0)
 			goto out;
 		res->outcome = SIGNIN_BAD;
 		rc = 0;
@@ -340,8 +399,7 @@ int auth_second_factor(const struct auth_ctx *ctx, const struct actor *a, const 
 	snprintf(detail, sizeof detail, "method=%s", method);
 	if (db_exec(c, &q_thr_clear, DB_PARAMS(db_text(acct_key)), NULL, error_r) < 0 ||
 	    session_rotate(c, ctx->key, a->session_hash, "full", ctx->client_ip, now, res->token, error_r) < 0 ||
-	    audit_signin(c, ctx, a, NULL, "signin.second-factor", "ok", detail, a->user_id, error_r) < 0 ||
-	    db_commit(c, error_r) < 0)
+	    audit_commit(c, ctx, a, NULL, "signin.second-factor", "ok", detail, a->user_id, error_r) < 0)
 		goto out;
 	res->outcome = SIGNIN_OK;
 	res->user_id = a->user_id;
@@ -354,19 +412,13 @@ out:
 int auth_reauth(const struct auth_ctx *ctx, const struct actor *a, const char *password, const char *totp,
 		struct signin_result *res, const char **error_r)
 {
-	memset(res, 0, sizeof *res);
-	res->outcome = SIGNIN_ERROR;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = (int64_t)time(NULL), wait;
 	char acct_key[72], ip_key[72];
-	throttle_keys(ctx, a->email, acct_key, ip_key);
-	struct db_conn *c = db_acquire(ctx->db, error_r);
+	struct db_conn *c = attempt_begin(ctx, a->email, now, res, acct_key, ip_key, &wait, error_r);
 	if (c == NULL)
 		return -1;
 	int rc = -1;
 	char hash[PASSWORD_HASH_MAX] = "";
-	int64_t wait = throttle_locked(c, acct_key, now, error_r);
-	if (wait < 0)
-		goto out;
 	if (wait > 0) {
 		res->outcome = SIGNIN_LOCKED;
 		res->retry_after = wait;
@@ -388,24 +440,20 @@ int auth_reauth(const struct auth_ctx *ctx, const struct actor *a, const char *p
 	if (db_begin(c, true, error_r) < 0)
 		goto out;
 	if (ok && a->totp_enabled) {
-		int t = check_totp(c, ctx->key, a->user_id, totp ? totp : "", true, error_r);
-		if (t == 0)
-			t = check_recovery(c, ctx->key, a->user_id, totp ? totp : "", error_r);
+		int t = check_second_factor(c, ctx->key, a->user_id, totp, NULL, error_r);
 		if (t < 0)
 			goto out;
 		ok = t == 1;
 	}
 	if (!ok) {
-		if (throttle_fail(c, acct_key, ACCOUNT_FREE_FAILURES, now, error_r) < 0 ||
-		    audit_signin(c, ctx, a, NULL, "reauth", "failed", "", a->user_id, error_r) < 0 ||
-		    db_commit(c, error_r) < 0)
+		if (count_failure(c, ctx, a, NULL, "reauth", "", acct_key, NULL, now, error_r) < 0)
 			goto out;
 		res->outcome = SIGNIN_BAD;
 		rc = 0;
 		goto out;
 	}
 	if (session_mark_reauth(c, a->session_hash, now, error_r) < 0 ||
-	    audit_signin(c, ctx, a, NULL, "reauth", "ok", "", a->user_id, error_r) < 0 || db_commit(c, error_r) < 0)
+	    audit_commit(c, ctx, a, NULL, "reauth", "ok", "", a->user_id, error_r) < 0)
 		goto out;
 	res->outcome = SIGNIN_OK;
 	rc = 0;
@@ -424,22 +472,20 @@ int auth_totp_begin(const struct auth_ctx *ctx, const struct actor *a, struct ar
 	unsigned char *sealed = auth_totp_seal(ctx->key, ar, a->user_id, secret, &slen);
 	*uri_r = totp_uri(ar, a->email, secret, sizeof secret);
 	sodium_memzero(secret, sizeof secret);
-	struct db_conn *c = db_acquire(ctx->db, error_r);
-	if (c == NULL)
-		return -1;
-	int rc = -1;
 	/* A pending secret never replaces an enabled one: enabled users re-enrol after a reset. */
 	if (a->totp_enabled) {
 		*error_r = "second factor already enabled";
-		goto out;
+		return -1;
 	}
-	if (db_begin(c, true, error_r) < 0 ||
-	    db_exec(c, &q_auth_set_totp, DB_PARAMS(db_blob(sealed, slen), db_int(0), db_int(time(NULL)), db_int(a->user_id)),
-		    NULL, error_r) < 0 ||
-	    db_commit(c, error_r) < 0)
-		goto out;
-	rc = 0;
-out:
+	/* Nothing is audited yet: the secret counts once it is confirmed (auth_totp_confirm). */
+	struct db_conn *c = write_begin(ctx, error_r);
+	if (c == NULL)
+		return -1;
+	int rc = -1;
+	if (db_exec(c, &q_auth_set_totp, DB_PARAMS(db_blob(sealed, slen), db_int(0), db_int(time(NULL)), db_int(a->user_id)),
+		    NULL, error_r) == 0 &&
+	    db_commit(c, error_r) == 0)
+		rc = 0;
 	db_release(&c);
 	return rc;
 }
@@ -463,34 +509,20 @@ int auth_totp_confirm(const struct auth_ctx *ctx, const struct actor *a, const c
 		      char (*codes_r)[12], char token_r[TOKEN_CHARS + 1], const char **error_r)
 {
 	(void)ar;
-	struct db_conn *c = db_acquire(ctx->db, error_r);
+	struct db_conn *c = write_begin(ctx, error_r);
 	if (c == NULL)
 		return -1;
-	int rc = -1;
-	if (db_begin(c, true, error_r) < 0)
-		goto out;
 	int t = check_totp(c, ctx->key, a->user_id, code, false, error_r);
-	if (t < 0)
-		goto out;
-	if (t == 0) {
-		if (audit_signin(c, ctx, a, NULL, "totp.enrol", "failed", "", a->user_id, error_r) < 0 ||
-		    db_commit(c, error_r) < 0)
-			goto out;
-		rc = 0;
-		goto out;
-	}
+	if (t == 0)
+		return write_end(&c, ctx, a, 0, "totp.enrol", "failed", "", error_r);
 	int64_t now = (int64_t)time(NULL);
-	if (db_exec(c, &q_auth_enable_totp, DB_PARAMS(db_int(now / 30), db_int(now), db_int(a->user_id)), NULL,
-		    error_r) < 0 ||
-	    auth_new_recovery_codes(c, ctx->key, a->user_id, codes_r, error_r) < 0 ||
-	    session_rotate(c, ctx->key, a->session_hash, "full", ctx->client_ip, now, token_r, error_r) < 0 ||
-	    audit_signin(c, ctx, a, NULL, "totp.enrol", "ok", "", a->user_id, error_r) < 0 ||
-	    db_commit(c, error_r) < 0)
-		goto out;
-	rc = 1;
-out:
-	db_release(&c);
-	return rc;
+	if (t > 0 &&
+	    (db_exec(c, &q_auth_enable_totp, DB_PARAMS(db_int(now / 30), db_int(now), db_int(a->user_id)), NULL,
+		     error_r) < 0 ||
+	     auth_new_recovery_codes(c, ctx->key, a->user_id, codes_r, error_r) < 0 ||
+	     session_rotate(c, ctx->key, a->session_hash, "full", ctx->client_ip, now, token_r, error_r) < 0))
+		t = -1;
+	return write_end(&c, ctx, a, t < 0 ? -1 : 0, "totp.enrol", "ok", "", error_r) < 0 ? -1 : 1;
 }
 
 int auth_totp_enrol_now(struct db_conn *c, const struct master_key *k, int64_t user_id, const char *email,
@@ -527,83 +559,49 @@ const char *auth_change_password(const struct auth_ctx *ctx, const struct actor 
 	char hash[PASSWORD_HASH_MAX];
 	if (password_hash(new_password, hash) < 0)
 		return N_("Something went wrong");
-	struct db_conn *c = db_acquire(ctx->db, error_r);
-	if (c == NULL)
-		return N_("Something went wrong");
 	const char *result = N_("Something went wrong");
-	int64_t now = (int64_t)time(NULL);
-	struct audit_event ev = { .action = "password.change", .object_type = "user", .outcome = "ok",
-				  .client_ip = ctx->client_ip };
-	char oid[24];
-	snprintf(oid, sizeof oid, "%lld", (long long)a->user_id);
-	ev.object_id = oid;
-	if (db_begin(c, true, error_r) < 0 ||
-	    db_exec(c, &q_auth_set_password, DB_PARAMS(db_text(hash), db_int(now), db_int(now), db_int(a->user_id)),
-		    NULL, error_r) < 0 ||
-	    audit_append(c, ctx->key, a, NULL, &ev, error_r) < 0 || db_commit(c, error_r) < 0)
+	struct db_conn *c = write_begin(ctx, error_r);
+	if (c == NULL)
 		goto out;
-	result = NULL;
+	int64_t now = (int64_t)time(NULL);
+	int work = db_exec(c, &q_auth_set_password, DB_PARAMS(db_text(hash), db_int(now), db_int(now), db_int(a->user_id)),
+			   NULL, error_r);
+	if (write_end(&c, ctx, a, work, "password.change", "ok", "", error_r) == 0)
+		result = NULL;
 out:
 	sodium_memzero(hash, sizeof hash);
-	db_release(&c);
 	return result;
 }
 
 int auth_signout(const struct auth_ctx *ctx, const struct actor *a, bool everywhere, const char **error_r)
 {
-	struct db_conn *c = db_acquire(ctx->db, error_r);
+	struct db_conn *c = write_begin(ctx, error_r);
 	if (c == NULL)
 		return -1;
-	int rc = -1;
-	if (db_begin(c, true, error_r) < 0)
-		goto out;
-	if ((everywhere ? session_delete_user(c, a->user_id, error_r) : session_delete(c, a->session_hash, error_r)) < 0)
-		goto out;
-	if (audit_signin(c, ctx, a, NULL, everywhere ? "signout.everywhere" : "signout", "ok", "", a->user_id,
-			 error_r) < 0 ||
-	    db_commit(c, error_r) < 0)
-		goto out;
-	rc = 0;
-out:
-	db_release(&c);
-	return rc;
+	int work = everywhere ? session_delete_user(c, a->user_id, error_r) : session_delete(c, a->session_hash, error_r);
+	return write_end(&c, ctx, a, work, everywhere ? "signout.everywhere" : "signout", "ok", "", error_r);
 }
 
 int auth_set_language(const struct auth_ctx *ctx, const struct actor *a, const char *lang, const char **error_r)
 {
-	struct db_conn *c = db_acquire(ctx->db, error_r);
-	if (c == NULL)
-		return -1;
-	int rc = -1;
 	char detail[16];
 	snprintf(detail, sizeof detail, "lang=%s", lang);
-	if (db_begin(c, true, error_r) < 0 ||
-	    db_exec(c, &q_auth_set_lang, DB_PARAMS(db_text(lang), db_int(time(NULL)), db_int(a->user_id)), NULL,
-		    error_r) < 0 ||
-	    audit_signin(c, ctx, a, NULL, "user.language", "ok", detail, a->user_id, error_r) < 0 ||
-	    db_commit(c, error_r) < 0)
-		goto out;
-	rc = 0;
-out:
-	db_release(&c);
-	return rc;
+	struct db_conn *c = write_begin(ctx, error_r);
+	if (c == NULL)
+		return -1;
+	int work = db_exec(c, &q_auth_set_lang, DB_PARAMS(db_text(lang), db_int(time(NULL)), db_int(a->user_id)), NULL,
+			   error_r);
+	return write_end(&c, ctx, a, work, "user.language", "ok", detail, error_r);
 }
 
 int auth_regenerate_recovery_codes(const struct auth_ctx *ctx, const struct actor *a, char (*codes_r)[12],
 				   const char **error_r)
 {
-	struct db_conn *c = db_acquire(ctx->db, error_r);
+	struct db_conn *c = write_begin(ctx, error_r);
 	if (c == NULL)
 		return -1;
-	int rc = -1;
-	if (db_begin(c, true, error_r) < 0 || auth_new_recovery_codes(c, ctx->key, a->user_id, codes_r, error_r) < 0 ||
-	    audit_signin(c, ctx, a, NULL, "recovery-codes.new", "ok", "", a->user_id, error_r) < 0 ||
-	    db_commit(c, error_r) < 0)
-		goto out;
-	rc = 0;
-out:
-	db_release(&c);
-	return rc;
+	int work = auth_new_recovery_codes(c, ctx->key, a->user_id, codes_r, error_r);
+	return write_end(&c, ctx, a, work, "recovery-codes.new", "ok", "", error_r);
 }
 
 int auth_clear_lockout(struct db_conn *c, const struct master_key *k, const char *email, const char **error_r)

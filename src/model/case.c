@@ -789,3 +789,41 @@ out:
 	svc_abort(s, &c);
 	return rc;
 }
+
+int case_intake(struct svc *s, const char *const *pin, const char *const *cin, struct case_rec *r)
+{
+	const char *pv[P__COUNT], *v[C__COUNT];
+	struct resource res = { .org_id = s->actor->org_id, .assigned = true };
+	int rc = svc_may(s, A_CASE_CREATE, &res);
+	if (rc != SVC_OK)
+		return rc;
+	if ((rc = person_prepare(s, pin, pv)) != SVC_OK)
+		return rc;
+	for (int i = 0; i < C__COUNT; i++)
+		v[i] = cin[i] ? cin[i] : "";
+	if (!*v[C_STATUS])
+		v[C_STATUS] = "Active";
+	if (!*v[C_REGISTERED_ON])
+		v[C_REGISTERED_ON] = today(s->arena);
+	if (!*v[C_TRAFFICKING_STATUS])
+		v[C_TRAFFICKING_STATUS] = "PossibleVictimOfTrafficking";
+	struct db_conn *c = svc_begin(s, true);
+	if (c == NULL)
+		return SVC_ERROR;
+	int64_t ident_org = 0, pid = 0, id = 0;
+	if ((rc = check_values(s, c, v, &ident_org)) != SVC_OK)
+		goto out;
+	rc = SVC_ERROR;
+	int bits = person_blind_bits(c, &s->error);
+	bool assign_me = s->actor->role == ROLE_CASEWORKER || s->actor->role == ROLE_HOTLINE;
+	/* Person and case in one transaction: an intake is all or nothing. */
+	if (bits < 0 || person_insert_tx(s, c, s->actor->org_id, pv, bits, &pid) != SVC_OK ||
+	    case_insert_tx(s, c, pid, s->actor->org_id, v, ident_org, assign_me ? s->actor->user_id : 0, &id, NULL) !=
+		    SVC_OK)
+		goto out;
+	if ((rc = svc_commit(s, &c)) == SVC_OK && r)
+		rc = case_get(s, id, false, r);
+out:
+	svc_abort(s, &c);
+	return rc;
+}

@@ -82,6 +82,11 @@ int case_check(struct svc *s, const char *const *values);
  */
 int case_insert_tx(struct svc *s, struct db_conn *c, int64_t person_id, int64_t owner_org_id, const char *const *v,
 		   int64_t ident_org, int64_t assign_user, int64_t *id_r, const char **code_r);
+/*
+ * An intake: registers the person (person values as for person_create) and
+ * opens her case, in one transaction, for the actor's organization.
+ */
+int case_intake(struct svc *s, const char *const *person_values, const char *const *case_values, struct case_rec *r);
 /* Loads a case; with open_sealed, opens its sealed fields (audited as case.view-sealed). */
 int case_get(struct svc *s, int64_t id, bool open_sealed, struct case_rec *r);
 /* The id of the case with this code, if the actor may see it. */

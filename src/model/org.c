@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/intl.h"
 #include "base/str.h"
+#include "base/uni.h"
 #include "store/db.h"
 
 #include <string.h>
@@ -159,6 +160,29 @@ static int may_on(struct svc *s, struct db_conn **c, enum action act, const stru
 	return svc_may(s, act, &res);
 }
 
+/*
+ * The frame of a change to one organization: opens a write transaction in
+ * *c, loads the organization by its code into *cur, asks policy for act and
+ * checks that the change was made on the current version (expected_version
+ * 0: on any).  SVC_OK to go on; the caller closes *c either way.
+ */
+static int begin_change(struct svc *s, const char *code, enum action act, int64_t expected_version,
+			struct db_conn **c, struct org **cur)
+{
+	*c = svc_begin(s, true);
+	if (*c == NULL)
+		return SVC_ERROR;
+	int found = load_by_code(s, *c, code, cur);
+	if (found <= 0)
+		return found == 0 ? SVC_NOT_FOUND : SVC_ERROR;
+	int rc = may_on(s, c, act, *cur);
+	if (rc != SVC_OK)
+		return rc;
+	if (expected_version && expected_version != (*cur)->version)
+		return SVC_CONFLICT;
+	return SVC_OK;
+}
+
 /* Validates the given values (NULL = not given) into out[] (canonical). */
 static int validate_fields(struct svc *s, const char *const *values, const char **out)
 {
@@ -264,6 +288,48 @@ static int record_change(struct svc *s, struct db_conn *c, const struct org *o, 
 	return svc_audit(s, c, audit_action, "organization", o->v[ORG_CODE], "ok", fields.len ? fields.data : "");
 }
 
+/*
+ * Writes after[] over cur, which was loaded in c's transaction, records the
+ * change (history and audit) and commits.  The update names cur's version:
+ * when someone saved a newer one meanwhile it changes nothing and the answer
+ * is SVC_CONFLICT.  On success *org_r (optional) is the organization as saved.
+ */
+static int save_change(struct svc *s, struct db_conn **c, const struct org *cur, const char *const *after,
+		       const char *action, const char *audit_action, struct org **org_r)
+{
+	int64_t now = (int64_t)time(NULL), n = 0;
+	int rc;
+	if (db_exec(*c, &q_org_update,
+		    DB_PARAMS(db_text(after[ORG_NAME_UK]), db_text(after[ORG_NAME_EN]), db_text(after[ORG_KIND]),
+			      db_text(after[ORG_REGION]), db_text(after[ORG_COUNTRY]), db_text(after[ORG_ADDRESS]),
+			      db_text(after[ORG_PHONE]), db_text(after[ORG_EMAIL]), db_text(after[ORG_WEBSITE]),
+			      db_text(after[ORG_CONTACT_PERSON]), db_text(after[ORG_JOINED_ON]),
+			      db_text(after[ORG_STATUS]), db_text(after[ORG_STATUS_REASON]),
+			      db_text(after[ORG_MOU_SIGNED_ON]), db_text(after[ORG_MOU_RENEWAL_ON]),
+			      db_text(after[ORG_SERVICES]), db_int(now), db_int(cur->id), db_int(cur->version)),
+		    &n, &s->error) < 0)
+		return SVC_ERROR;
+	if (n != 1)
+		return SVC_CONFLICT;
+	if (!str_eq(after[ORG_SERVICES], cur->v[ORG_SERVICES]) &&
+	    (rc = write_services(s, *c, cur->id, after[ORG_SERVICES])) != SVC_OK)
+		return rc;
+	if ((rc = record_change(s, *c, cur, action, audit_action, cur->v, after, now)) != SVC_OK)
+		return rc;
+	if ((rc = svc_commit(s, c)) != SVC_OK)
+		return rc;
+	if (org_r) {
+		struct org *o = ARENA_NEW(s->arena, struct org);
+		*o = *cur;
+		o->version = cur->version + 1;
+		o->updated_at = now;
+		for (int i = 0; i < ORG__NFIELDS; i++)
+			o->v[i] = after[i];
+		*org_r = o;
+	}
+	return SVC_OK;
+}
+
 static bool code_reserved(const char *code)
 {
 	/* "/orgs/new" is the creation page. */
@@ -359,21 +425,8 @@ int org_update(struct svc *s, const char *code, const char *const *values, int64
 	int rc = validate_fields(s, values, v);
 	if (rc != SVC_OK)
 		return rc;
-	c = svc_begin(s, true);
-	if (c == NULL)
-		return SVC_ERROR;
-	rc = SVC_ERROR;
-	int found = load_by_code(s, c, code, &cur);
-	if (found <= 0) {
-		rc = found == 0 ? SVC_NOT_FOUND : SVC_ERROR;
+	if ((rc = begin_change(s, code, A_ORG_EDIT, expected_version, &c, &cur)) != SVC_OK)
 		goto out;
-	}
-	if ((rc = may_on(s, &c, A_ORG_EDIT, cur)) != SVC_OK)
-		goto out;
-	if (expected_version && expected_version != cur->version) {
-		rc = SVC_CONFLICT;
-		goto out;
-	}
 	if (v[ORG_CODE] && !str_eq(v[ORG_CODE], cur->v[ORG_CODE])) {
 		rc = svc_invalid(s, N_("This cannot be changed after creation."), "code");
 		goto out;
@@ -407,37 +460,7 @@ int org_update(struct svc *s, const char *code, const char *const *values, int64
 			*org_r = cur;
 		goto out;
 	}
-	int64_t now = (int64_t)time(NULL), n = 0;
-	rc = SVC_ERROR;
-	if (db_exec(c, &q_org_update,
-		    DB_PARAMS(db_text(merged[ORG_NAME_UK]), db_text(merged[ORG_NAME_EN]), db_text(merged[ORG_KIND]),
-			      db_text(merged[ORG_REGION]), db_text(merged[ORG_COUNTRY]), db_text(merged[ORG_ADDRESS]),
-			      db_text(merged[ORG_PHONE]), db_text(merged[ORG_EMAIL]), db_text(merged[ORG_WEBSITE]),
-			      db_text(merged[ORG_CONTACT_PERSON]), db_text(merged[ORG_JOINED_ON]),
-			      db_text(merged[ORG_STATUS]), db_text(merged[ORG_STATUS_REASON]),
-			      db_text(merged[ORG_MOU_SIGNED_ON]), db_text(merged[ORG_MOU_RENEWAL_ON]),
-			      db_text(merged[ORG_SERVICES]), db_int(now), db_int(cur->id), db_int(cur->version)),
-		    &n, &s->error) < 0)
-		goto out;
-	if (n != 1) {
-		rc = SVC_CONFLICT;
-		goto out;
-	}
-	if (!str_eq(merged[ORG_SERVICES], cur->v[ORG_SERVICES]) &&
-	    (rc = write_services(s, c, cur->id, merged[ORG_SERVICES])) != SVC_OK)
-		goto out;
-	if ((rc = record_change(s, c, cur, "edit", "org.edit", cur->v, merged, now)) != SVC_OK)
-		goto out;
-	rc = svc_commit(s, &c);
-	if (rc == SVC_OK && org_r) {
-		struct org *o = ARENA_NEW(s->arena, struct org);
-		*o = *cur;
-		o->version = cur->version + 1;
-		o->updated_at = now;
-		for (int i = 0; i < ORG__NFIELDS; i++)
-			o->v[i] = merged[i];
-		*org_r = o;
-	}
+	rc = save_change(s, &c, cur, merged, "edit", "org.edit", org_r);
 out:
 	svc_abort(s, &c);
 	return rc;
@@ -458,21 +481,9 @@ int org_set_status(struct svc *s, const char *code, const char *status, const ch
 		return svc_invalid(s, err, "reason");
 	if (!str_eq(st, "active") && why[0] == '\0')
 		return svc_invalid(s, N_("Give the reason for suspending or removing the organization."), "reason");
-	c = svc_begin(s, true);
-	if (c == NULL)
-		return SVC_ERROR;
-	int rc = SVC_ERROR;
-	int found = load_by_code(s, c, code, &cur);
-	if (found <= 0) {
-		rc = found == 0 ? SVC_NOT_FOUND : SVC_ERROR;
+	int rc = begin_change(s, code, A_ORG_DEACTIVATE, expected_version, &c, &cur);
+	if (rc != SVC_OK)
 		goto out;
-	}
-	if ((rc = may_on(s, &c, A_ORG_DEACTIVATE, cur)) != SVC_OK)
-		goto out;
-	if (expected_version && expected_version != cur->version) {
-		rc = SVC_CONFLICT;
-		goto out;
-	}
 	if (str_eq(st, cur->v[ORG_STATUS])) {
 		rc = svc_invalid(s, N_("The organization already has this status."), "status");
 		goto out;
@@ -482,35 +493,8 @@ int org_set_status(struct svc *s, const char *code, const char *status, const ch
 		after[i] = cur->v[i];
 	after[ORG_STATUS] = st;
 	after[ORG_STATUS_REASON] = why;
-	int64_t now = (int64_t)time(NULL), n = 0;
-	rc = SVC_ERROR;
-	if (db_exec(c, &q_org_update,
-		    DB_PARAMS(db_text(after[ORG_NAME_UK]), db_text(after[ORG_NAME_EN]), db_text(after[ORG_KIND]),
-			      db_text(after[ORG_REGION]), db_text(after[ORG_COUNTRY]), db_text(after[ORG_ADDRESS]),
-			      db_text(after[ORG_PHONE]), db_text(after[ORG_EMAIL]), db_text(after[ORG_WEBSITE]),
-			      db_text(after[ORG_CONTACT_PERSON]), db_text(after[ORG_JOINED_ON]),
-			      db_text(after[ORG_STATUS]), db_text(after[ORG_STATUS_REASON]),
-			      db_text(after[ORG_MOU_SIGNED_ON]), db_text(after[ORG_MOU_RENEWAL_ON]),
-			      db_text(after[ORG_SERVICES]), db_int(now), db_int(cur->id), db_int(cur->version)),
-		    &n, &s->error) < 0)
-		goto out;
-	if (n != 1) {
-		rc = SVC_CONFLICT;
-		goto out;
-	}
-	if ((rc = record_change(s, c, cur, "status", str_eq(st, "active") ? "org.reactivate" : "org.deactivate",
-				cur->v, after, now)) != SVC_OK)
-		goto out;
-	rc = svc_commit(s, &c);
-	if (rc == SVC_OK && org_r) {
-		struct org *o = ARENA_NEW(s->arena, struct org);
-		*o = *cur;
-		o->version = cur->version + 1;
-		o->updated_at = now;
-		o->v[ORG_STATUS] = st;
-		o->v[ORG_STATUS_REASON] = why;
-		*org_r = o;
-	}
+	rc = save_change(s, &c, cur, after, "status", str_eq(st, "active") ? "org.reactivate" : "org.deactivate",
+			 org_r);
 out:
 	svc_abort(s, &c);
 	return rc;
@@ -540,47 +524,16 @@ int org_get_by_code(struct svc *s, const char *code, struct org **org_r)
 	return SVC_OK;
 }
 
-/*
- * Lower-cases Latin and Cyrillic letters (the scripts names in the network
- * are written in) so a search finds "Відродження" when typed "відродження".
- * SQL LIKE cannot do this the same way in SQLite and PostgreSQL.
- */
-static char *fold(struct arena *a, const char *s)
-{
-	size_t n = strlen(s);
-	unsigned char *o = arena_alloc(a, n + 1);
-	size_t j = 0;
-	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
-			o[j++] = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0 && i + 1 < n) {
-			unsigned cp = ((c & 0x1fu) << 6) | ((unsigned char)s[i + 1] & 0x3fu);
-			if (cp >= 0x410 && cp <= 0x42f)
-				cp += 0x20; /* А-Я */
-			else if (cp >= 0x400 && cp <= 0x40f)
-				cp += 0x50; /* Ѐ-Џ, with Є, І, Ї */
-			else if (cp >= 0x490 && cp <= 0x4bf && (cp & 1) == 0)
-				cp += 1; /* Ґ and its neighbours */
-			o[j++] = (unsigned char)(0xc0 | (cp >> 6));
-			o[j++] = (unsigned char)(0x80 | (cp & 0x3f));
-			i += 2;
-			continue;
-		}
-		o[j++] = c;
-		i++;
-	}
-	o[j] = '\0';
-	return (char *)o;
-}
-
+/* Whether needle (case-folded) is in the code or either name, whatever their case. */
 static bool matches_text(struct arena *a, const struct org *o, const char *needle)
 {
-	return strstr(fold(a, o->v[ORG_CODE]), needle) || strstr(fold(a, o->v[ORG_NAME_UK]), needle) ||
-	       strstr(fold(a, o->v[ORG_NAME_EN]), needle);
+	static const enum org_field searched[] = { ORG_CODE, ORG_NAME_UK, ORG_NAME_EN };
+	for (size_t i = 0; i < sizeof searched / sizeof searched[0]; i++) {
+		const char *folded = uni_fold(a, o->v[searched[i]]);
+		if (folded && strstr(folded, needle))
+			return true;
+	}
+	return false;
 }
 
 static int check_filter(struct svc *s, const struct picklist *pl, const char *v, const char *field)
@@ -614,7 +567,13 @@ int org_list(struct svc *s, const struct org_filter *f, struct org ***orgs_r, si
 	if (strlen(after) > 40)
 		return svc_invalid(s, N_("This page address is not valid."), "after");
 	size_t limit = f->limit ? (size_t)f->limit : ORG_LIST_DEFAULT;
-	char *needle = fold(s->arena, str_trim(arena_strdup(s->arena, q)));
+	/*
+	 * Folded so a search finds "Відродження" when typed "відродження".  SQL
+	 * LIKE cannot do this the same way in SQLite and PostgreSQL.
+	 */
+	char *needle = uni_fold(s->arena, str_trim(arena_strdup(s->arena, q)));
+	if (needle == NULL)
+		return svc_fail(s, "case folding failed");
 	const char *region = f->region ? f->region : "", *kind = f->kind ? f->kind : "";
 	const char *service = f->service ? f->service : "", *status = f->status ? f->status : "";
 
@@ -652,6 +611,17 @@ out:
 	return rc;
 }
 
+/* An arena array of *cap items, n of them used, with room for one more (doubled, copied, when full). */
+static void *room_for_one(struct arena *a, void *items, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return items;
+	void *bigger = arena_alloc(a, 2 * *cap * size);
+	memcpy(bigger, items, n * size);
+	*cap *= 2;
+	return bigger;
+}
+
 int org_history_list(struct svc *s, const char *code, struct org_change **changes_r, size_t *n_r)
 {
 	struct org *o;
@@ -680,12 +650,7 @@ int org_history_list(struct svc *s, const char *code, struct org_change **change
 			s->error = "org_history row is not valid JSON";
 			goto out;
 		}
-		if (n == cap) {
-			struct org_change *bigger = arena_alloc(s->arena, 2 * cap * sizeof *items);
-			memcpy(bigger, items, n * sizeof *items);
-			items = bigger;
-			cap *= 2;
-		}
+		items = room_for_one(s->arena, items, n, &cap, sizeof *items);
 		struct org_change *e = &items[n++];
 		e->at = db_rows_int(r, 0);
 		const char *by = json_string_value(json_object_get(j, "by"));
@@ -745,12 +710,7 @@ int network_growth(struct svc *s, bool by_year, const char *kind, const char *re
 	int64_t total = 0;
 	int step;
 	while ((step = db_rows_next(r, &s->error)) == 1) {
-		if (n == cap) {
-			struct growth_point *bigger = arena_alloc(s->arena, 2 * cap * sizeof *pts);
-			memcpy(bigger, pts, n * sizeof *pts);
-			pts = bigger;
-			cap *= 2;
-		}
+		pts = room_for_one(s->arena, pts, n, &cap, sizeof *pts);
 		pts[n].period = arena_strdup(s->arena, db_rows_text(r, 0));
 		pts[n].joined = db_rows_int(r, 1);
 		total += pts[n].joined;

@@ -216,19 +216,24 @@ static const char *field_list(struct svc *s, const char *const *values)
 	return b.data;
 }
 
+int person_prepare(struct svc *s, const char *const *in, const char **v)
+{
+	for (int i = 0; i < P__COUNT; i++)
+		v[i] = in[i] ? in[i] : "";
+	if (!*v[P_FIRST_NAME] && !*v[P_SECOND_NAME] && !*v[P_FIRST_NAME_LATIN] && !*v[P_SECOND_NAME_LATIN])
+		return svc_invalid(s, N_("Enter at least a first name or a surname, in Cyrillic or Latin letters."),
+				   "first_name");
+	return derive_birth_year(s, v);
+}
+
 int person_create(struct svc *s, const char *const *in, int64_t *id_r)
 {
 	const char *v[P__COUNT];
-	for (int i = 0; i < P__COUNT; i++)
-		v[i] = in[i] ? in[i] : "";
 	struct resource res = { .org_id = s->actor->org_id, .assigned = true };
 	int rc = svc_may(s, A_CASE_CREATE, &res);
 	if (rc != SVC_OK)
 		return rc;
-	if (!*v[P_FIRST_NAME] && !*v[P_SECOND_NAME] && !*v[P_FIRST_NAME_LATIN] && !*v[P_SECOND_NAME_LATIN])
-		return svc_invalid(s, N_("Enter at least a first name or a surname, in Cyrillic or Latin letters."),
-				   "first_name");
-	if ((rc = derive_birth_year(s, v)) != SVC_OK)
+	if ((rc = person_prepare(s, in, v)) != SVC_OK)
 		return rc;
 	struct db_conn *c = svc_begin(s, true);
 	if (c == NULL)
@@ -443,11 +448,15 @@ static bool tokens_cover(struct arena *a, const char *const *v, const char **wan
 enum query_kind { Q_NAME, Q_PHONE, Q_DOB };
 
 /* Opens a candidate the actor may see and fills a hit; 0 not visible, 1 filled, -1 error. */
-static int open_candidate(struct svc *s, struct db_conn *c, int64_t id, struct person *p, struct person_hit *h)
+/* org_level: visible to the actor's organization (the duplicate check at intake), not only to the actor. */
+static int open_candidate(struct svc *s, struct db_conn *c, int64_t id, bool org_level, struct person *p,
+			  struct person_hit *h)
 {
 	struct resource res;
 	int rc = person_resource(s, c, id, &res);
-	if (rc == SVC_NOT_FOUND || (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)))
+	bool visible = rc == SVC_OK && (org_level ? res.org_id == s->actor->org_id || s->actor->role == ROLE_SYSTEM
+						  : policy_may(s->actor, A_CASE_VIEW, &res));
+	if (rc == SVC_NOT_FOUND || (rc == SVC_OK && !visible))
 		return 0;
 	if (rc != SVC_OK || load_plain(s, c, id, p) != SVC_OK)
 		return -1;
@@ -475,7 +484,7 @@ static int open_candidate(struct svc *s, struct db_conn *c, int64_t id, struct p
 }
 
 static int search_with(struct svc *s, struct db_conn *c, enum query_kind qk, const char **tokens, int ntok,
-		       const char *norm, int limit, struct person_hit **hits_r, int *n_r)
+		       const char *norm, int limit, bool org_level, struct person_hit **hits_r, int *n_r)
 {
 	int bits = person_blind_bits(c, &s->error);
 	if (bits < 0)
@@ -498,7 +507,7 @@ static int search_with(struct svc *s, struct db_conn *c, enum query_kind qk, con
 		if (qk == Q_NAME && cands[i].hits < ntok)
 			continue;
 		struct person p;
-		int o = open_candidate(s, c, cands[i].id, &p, &hits[nh]);
+		int o = open_candidate(s, c, cands[i].id, org_level, &p, &hits[nh]);
 		if (o < 0)
 			return SVC_ERROR;
 		if (o == 0)
@@ -546,7 +555,7 @@ int person_search(struct svc *s, const char *query, int limit, struct person_hit
 	struct db_conn *c = svc_begin(s, true);
 	if (c == NULL)
 		return SVC_ERROR;
-	rc = search_with(s, c, qk, tokens, ntok, norm, limit > 0 && limit <= 200 ? limit : 50, hits_r, n_r);
+	rc = search_with(s, c, qk, tokens, ntok, norm, limit > 0 && limit <= 200 ? limit : 50, false, hits_r, n_r);
 	if (rc == SVC_OK) {
 		char detail[64];
 		snprintf(detail, sizeof detail, "by=%s results=%d", qk == Q_NAME ? "name" : qk == Q_PHONE ? "phone" : "dob",
@@ -582,7 +591,7 @@ int person_duplicates(struct svc *s, const char *const *v, struct person_hit **h
 	struct person_hit *h;
 	int n;
 	if (ntok >= 2) {
-		if ((rc = search_with(s, c, Q_NAME, tokens, ntok, NULL, 20, &h, &n)) != SVC_OK)
+		if ((rc = search_with(s, c, Q_NAME, tokens, ntok, NULL, 20, true, &h, &n)) != SVC_OK)
 			goto out;
 		for (int i = 0; i < n && *n_r < 20; i++)
 			(*hits_r)[(*n_r)++] = h[i];
@@ -590,7 +599,7 @@ int person_duplicates(struct svc *s, const char *const *v, struct person_hit **h
 	for (int p = 0; p < 3; p++) {
 		if (probes[p].norm == NULL)
 			continue;
-		if ((rc = search_with(s, c, probes[p].qk, NULL, 0, probes[p].norm, 20, &h, &n)) != SVC_OK)
+		if ((rc = search_with(s, c, probes[p].qk, NULL, 0, probes[p].norm, 20, true, &h, &n)) != SVC_OK)
 			goto out;
 		for (int i = 0; i < n && *n_r < 20; i++) {
 			/* The same birthday alone is common: it must come with a shared name. */

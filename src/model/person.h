@@ -68,6 +68,8 @@ const char *person_age_band(int64_t birth_year, const char *on_date);
  * required.  The birth year is taken from the date of birth when given.
  */
 int person_create(struct svc *s, const char *const *values, int64_t *id_r);
+/* Complete values ("" for empty) checked as for a new person: a name, the birth year from the date. */
+int person_prepare(struct svc *s, const char *const *in, const char **v);
 /*
  * The insert itself, inside the caller's write transaction and after the
  * caller asked policy: for bulk intake (the demo).  v is complete ("" for
@@ -100,8 +102,9 @@ struct person_hit {
  */
 int person_search(struct svc *s, const char *query, int limit, struct person_hit **hits_r, int *n_r);
 /*
- * Possible duplicates of a person about to be registered: persons the actor
- * may see whose name tokens, phone or date of birth match.  Not audited as a
+ * Possible duplicates of a person about to be registered: persons of the
+ * actor's organization whose name tokens, phone or date of birth match (the
+ * caller shows them masked: a caseworker may not be assigned to them).  Not audited as a
  * view of each (only the count).
  */
 int person_duplicates(struct svc *s, const char *const *values, struct person_hit **hits_r, int *n_r);

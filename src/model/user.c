@@ -3,6 +3,7 @@
 #include "base/buf.h"
 #include "base/intl.h"
 #include "base/str.h"
+#include "base/uni.h"
 #include "crypto/password.h"
 #include "model/auth.h"
 #include "model/session.h"
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unicode/ucasemap.h>
 
 static const struct pick user_lang_items[] = { { "uk", N_("Ukrainian") }, { "en", N_("English") } };
 const struct picklist pl_user_lang = { "user_lang", user_lang_items, sizeof user_lang_items / sizeof user_lang_items[0] };
@@ -198,9 +198,25 @@ static const char *id_text(struct svc *s, int64_t id)
 	return arena_printf(s->arena, "%lld", (long long)id);
 }
 
-static const char *org_unusable(const char *status)
+/* The organization an account is to belong to, by code: SVC_OK with *id_r, else SVC_INVALID on "org" or SVC_ERROR. */
+static int usable_org(struct svc *s, struct db_conn *c, const char *code, int64_t *id_r)
 {
-	return str_eq(status, "left") ? N_("This organization has left the network; choose another.") : NULL;
+	const char *status = NULL;
+	int found = find_org(s, c, code, id_r, &status);
+	if (found < 0)
+		return SVC_ERROR;
+	if (found == 0)
+		return svc_invalid(s, N_("There is no organization with this code."), "org");
+	if (str_eq(status, "left"))
+		return svc_invalid(s, N_("This organization has left the network; choose another."), "org");
+	return SVC_OK;
+}
+
+/* Another account has the address: SVC_CONFLICT, with the problem on "email". */
+static int email_conflict(struct svc *s)
+{
+	svc_invalid(s, N_("An account with this e-mail address already exists."), "email");
+	return SVC_CONFLICT;
 }
 
 int user_create(struct svc *s, const char *const *values, bool enrol_all, struct user **user_r,
@@ -231,17 +247,8 @@ int user_create(struct svc *s, const char *const *values, bool enrol_all, struct
 		goto out;
 	}
 	int64_t org_id = 0;
-	const char *org_status = NULL;
-	int found = find_org(s, c, v[USER_ORG], &org_id, &org_status);
-	if (found < 0) {
-		rc = SVC_ERROR;
+	if ((rc = usable_org(s, c, v[USER_ORG], &org_id)) != SVC_OK)
 		goto out;
-	}
-	if (found == 0 || org_unusable(org_status)) {
-		rc = svc_invalid(s, found == 0 ? N_("There is no organization with this code.") : org_unusable(org_status),
-				 "org");
-		goto out;
-	}
 	struct resource res = { .org_id = org_id };
 	if (!policy_may(s->actor, A_USER_CREATE, &res)) {
 		rc = deny(s, &c, A_USER_CREATE, &res);
@@ -249,9 +256,7 @@ int user_create(struct svc *s, const char *const *values, bool enrol_all, struct
 	}
 	int taken = email_taken(s, c, v[USER_EMAIL], 0);
 	if (taken != 0) {
-		rc = taken < 0 ? SVC_ERROR : SVC_CONFLICT;
-		if (taken > 0)
-			svc_invalid(s, N_("An account with this e-mail address already exists."), "email");
+		rc = taken < 0 ? SVC_ERROR : email_conflict(s);
 		goto out;
 	}
 	int64_t now = (int64_t)time(NULL), id = 0;
@@ -261,12 +266,7 @@ int user_create(struct svc *s, const char *const *values, bool enrol_all, struct
 				   db_int(now)),
 			 &id, &s->error) != 1) {
 		/* Another request took the address between our check and the insert. */
-		if (db_errcode(c) == DB_E_CONSTRAINT) {
-			svc_invalid(s, N_("An account with this e-mail address already exists."), "email");
-			rc = SVC_CONFLICT;
-		} else {
-			rc = SVC_ERROR;
-		}
+		rc = db_errcode(c) == DB_E_CONSTRAINT ? email_conflict(s) : SVC_ERROR;
 		goto out;
 	}
 	int role = role_from_code(v[USER_ROLE]);
@@ -345,9 +345,7 @@ int user_update(struct svc *s, int64_t id, const char *const *values, int64_t ex
 	if (v[USER_EMAIL] && !str_eq(v[USER_EMAIL], email)) {
 		int taken = email_taken(s, c, v[USER_EMAIL], id);
 		if (taken != 0) {
-			rc = taken < 0 ? SVC_ERROR : SVC_CONFLICT;
-			if (taken > 0)
-				svc_invalid(s, N_("An account with this e-mail address already exists."), "email");
+			rc = taken < 0 ? SVC_ERROR : email_conflict(s);
 			goto out;
 		}
 		email = v[USER_EMAIL];
@@ -359,18 +357,8 @@ int user_update(struct svc *s, int64_t id, const char *const *values, int64_t ex
 	}
 	bool org_changed = v[USER_ORG] && !str_eq(v[USER_ORG], u->v[USER_ORG]);
 	if (org_changed) {
-		const char *org_status = NULL;
-		int found = find_org(s, c, v[USER_ORG], &org_id, &org_status);
-		if (found < 0) {
-			rc = SVC_ERROR;
+		if ((rc = usable_org(s, c, v[USER_ORG], &org_id)) != SVC_OK)
 			goto out;
-		}
-		if (found == 0 || org_unusable(org_status)) {
-			rc = svc_invalid(s, found == 0 ? N_("There is no organization with this code.")
-						       : org_unusable(org_status),
-					 "org");
-			goto out;
-		}
 		/* The actor must be allowed to manage the account in its new organization too. */
 		struct resource to = { .org_id = org_id, .user_id = id };
 		if (!policy_may(s->actor, A_USER_EDIT, &to)) {
@@ -396,12 +384,7 @@ int user_update(struct svc *s, int64_t id, const char *const *values, int64_t ex
 		    DB_PARAMS(db_text(email), db_text(name), db_int(org_id), db_text(lang), db_int((int64_t)time(NULL)),
 			      db_int(id), db_int(u->version)),
 		    &n, &s->error) < 0) {
-		if (db_errcode(c) == DB_E_CONSTRAINT) {
-			svc_invalid(s, N_("An account with this e-mail address already exists."), "email");
-			rc = SVC_CONFLICT;
-		} else {
-			rc = SVC_ERROR;
-		}
+		rc = db_errcode(c) == DB_E_CONSTRAINT ? email_conflict(s) : SVC_ERROR;
 		goto out;
 	}
 	if (n != 1) {
@@ -451,6 +434,28 @@ static int begin_change(struct svc *s, int64_t id, enum action act, const char *
 	return SVC_OK;
 }
 
+/*
+ * Writes one column of the account *u, loaded by begin_change: q binds
+ * (value, time, id, version), so a change made meanwhile is SVC_CONFLICT.
+ * Ends the account's sessions when end_sessions, audits action with detail
+ * and reloads *u.  The caller commits.
+ */
+static int write_change(struct svc *s, struct db_conn *c, const struct db_query *q, const char *value,
+			bool end_sessions, const char *action, const char *detail, struct user **u)
+{
+	int64_t id = (*u)->id, n = 0;
+	if (db_exec(c, q, DB_PARAMS(db_text(value), db_int((int64_t)time(NULL)), db_int(id), db_int((*u)->version)), &n,
+		    &s->error) < 0 ||
+	    (n == 1 && end_sessions && session_delete_user(c, id, &s->error) < 0))
+		return SVC_ERROR;
+	if (n != 1)
+		return SVC_CONFLICT;
+	if (svc_audit(s, c, action, "user", id_text(s, id), "ok", detail) != SVC_OK ||
+	    load_user(s, c, &q_user_by_id, db_int(id), u) != 1)
+		return SVC_ERROR;
+	return SVC_OK;
+}
+
 int user_set_role(struct svc *s, int64_t id, const char *role, struct user **user_r)
 {
 	if (user_r)
@@ -464,26 +469,11 @@ int user_set_role(struct svc *s, int64_t id, const char *role, struct user **use
 		rc = svc_invalid(s, N_("Choose one of the listed values."), "role");
 		goto out;
 	}
-	if (!str_eq(role, u->v[USER_ROLE])) {
-		int64_t n = 0;
-		if (db_exec(c, &q_user_set_role,
-			    DB_PARAMS(db_text(role), db_int((int64_t)time(NULL)), db_int(id), db_int(u->version)), &n,
-			    &s->error) < 0 ||
-		    (n == 1 && session_delete_user(c, id, &s->error) < 0)) {
-			rc = SVC_ERROR;
-			goto out;
-		}
-		if (n != 1) {
-			rc = SVC_CONFLICT;
-			goto out;
-		}
-		const char *detail = arena_printf(s->arena, "fields=role from=%s to=%s", u->v[USER_ROLE], role);
-		if (svc_audit(s, c, "user.set_role", "user", id_text(s, id), "ok", detail) != SVC_OK ||
-		    load_user(s, c, &q_user_by_id, db_int(id), &u) != 1) {
-			rc = SVC_ERROR;
-			goto out;
-		}
-	}
+	/* New rights take effect at once: the sessions of the old ones end. */
+	if (!str_eq(role, u->v[USER_ROLE]) &&
+	    (rc = write_change(s, c, &q_user_set_role, role, true, "user.set_role",
+			       arena_printf(s->arena, "fields=role from=%s to=%s", u->v[USER_ROLE], role), &u)) != SVC_OK)
+		goto out;
 	rc = svc_commit(s, &c);
 	if (rc == SVC_OK && user_r)
 		*user_r = u;
@@ -505,26 +495,10 @@ static int set_status(struct svc *s, int64_t id, const char *status, struct user
 			      NULL, &c, &u);
 	if (rc != SVC_OK)
 		goto out;
-	if (!str_eq(status, u->v[USER_STATUS])) {
-		int64_t n = 0;
-		if (db_exec(c, &q_user_set_status,
-			    DB_PARAMS(db_text(status), db_int((int64_t)time(NULL)), db_int(id), db_int(u->version)), &n,
-			    &s->error) < 0 ||
-		    (n == 1 && disabling && session_delete_user(c, id, &s->error) < 0)) {
-			rc = SVC_ERROR;
-			goto out;
-		}
-		if (n != 1) {
-			rc = SVC_CONFLICT;
-			goto out;
-		}
-		if (svc_audit(s, c, disabling ? "user.disable" : "user.enable", "user", id_text(s, id), "ok",
-			      disabling ? "fields=status sessions=ended" : "fields=status") != SVC_OK ||
-		    load_user(s, c, &q_user_by_id, db_int(id), &u) != 1) {
-			rc = SVC_ERROR;
-			goto out;
-		}
-	}
+	if (!str_eq(status, u->v[USER_STATUS]) &&
+	    (rc = write_change(s, c, &q_user_set_status, status, disabling, disabling ? "user.disable" : "user.enable",
+			       disabling ? "fields=status sessions=ended" : "fields=status", &u)) != SVC_OK)
+		goto out;
 	rc = svc_commit(s, &c);
 	if (rc == SVC_OK && user_r)
 		*user_r = u;
@@ -637,20 +611,6 @@ int user_get_by_email(struct svc *s, const char *email, struct user **user_r)
 	return get_by(s, &q_user_by_email, db_text(str_trim(lower)), user_r);
 }
 
-/* Unicode case folding (ICU), so "олена" finds "Олена"; NULL when it cannot. */
-static char *fold(UCaseMap *cm, struct arena *a, const char *s)
-{
-	int32_t len = (int32_t)strlen(s);
-	int32_t cap = len * 3 + 8;
-	char *out = arena_alloc(a, (size_t)cap);
-	UErrorCode err = U_ZERO_ERROR;
-	int32_t n = ucasemap_utf8FoldCase(cm, out, cap, s, len, &err);
-	if (U_FAILURE(err) || n >= cap)
-		return NULL;
-	out[n] = '\0';
-	return out;
-}
-
 int user_list(struct svc *s, const struct user_filter *f, struct user ***users_r, size_t *n_r, int64_t *total_r)
 {
 	*users_r = NULL;
@@ -670,19 +630,10 @@ int user_list(struct svc *s, const struct user_filter *f, struct user ***users_r
 	int64_t only_org = scope == SCOPE_OWN_ORG ? s->actor->org_id : 0;
 	if (scope == SCOPE_OWN_ORG && only_org == 0)
 		return SVC_DENIED; /* an own-organization scope without an organization sees nothing */
-	UErrorCode uerr = U_ZERO_ERROR;
-	UCaseMap *cm = NULL;
+	/* Case-folded, so "олена" finds "Олена". */
 	const char *q = NULL;
-	if (f->q && *f->q) {
-		cm = ucasemap_open("", U_FOLD_CASE_DEFAULT, &uerr);
-		if (U_FAILURE(uerr))
-			return svc_fail(s, "ucasemap_open failed");
-		q = fold(cm, s->arena, f->q);
-		if (q == NULL) {
-			ucasemap_close(cm);
-			return svc_fail(s, "case folding failed");
-		}
-	}
+	if (f->q && *f->q && (q = uni_fold(s->arena, f->q)) == NULL)
+		return svc_fail(s, "case folding failed");
 	int rc = SVC_ERROR;
 	struct db_rows *r = NULL;
 	struct db_conn *c = svc_begin(s, false);
@@ -704,8 +655,8 @@ int user_list(struct svc *s, const struct user_filter *f, struct user ***users_r
 	int more;
 	while ((more = db_rows_next(r, &s->error)) == 1) {
 		if (q) {
-			const char *e = fold(cm, s->arena, db_rows_text(r, 5));
-			const char *name = fold(cm, s->arena, db_rows_text(r, 6));
+			const char *e = uni_fold(s->arena, db_rows_text(r, 5));
+			const char *name = uni_fold(s->arena, db_rows_text(r, 6));
 			if (!(e && strstr(e, q)) && !(name && strstr(name, q)))
 				continue;
 		}
@@ -722,8 +673,6 @@ int user_list(struct svc *s, const struct user_filter *f, struct user ***users_r
 out:
 	db_rows_free(&r);
 	svc_abort(s, &c);
-	if (cm)
-		ucasemap_close(cm);
 	return rc;
 }
 

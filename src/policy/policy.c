@@ -70,8 +70,9 @@ bool policy_may(const struct actor *a, enum action act, const struct resource *r
 	case SCOPE_SELF:
 		return r != NULL && r->user_id != 0 && r->user_id == a->user_id;
 	case SCOPE_ASSIGNED:
-		/* No resource: a list, which the service narrows to the actor's assignments. */
-		return r == NULL || (r->org_id == a->org_id && r->assigned);
+		/* No resource, or one not about a record (org_id 0, as the route guard asks): a list,
+		 * or the coarse "may this role do this at all"; services ask again about the record. */
+		return r == NULL || r->org_id == 0 || (r->org_id == a->org_id && r->assigned);
 	}
 	return false;
 }

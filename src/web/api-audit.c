@@ -6,6 +6,7 @@
 #include "model/audit.h"
 #include "model/record.h"
 #include "model/service.h"
+#include "web/api.h"
 #include "web/session-web.h"
 #include "web/ui.h"
 #include "web/web.h"
@@ -79,13 +80,8 @@ void api_audit_list(struct request *req)
 		}
 	const char *values[AUDIT_FILTER_FIELDS], *errors[AUDIT_FILTER_FIELDS];
 	struct audit_filter f;
-	if (audit_filter_read(req, &f, values, errors) > 0) {
-		for (size_t i = 0; i < audit_filter_rt.n; i++)
-			if (errors[i]) {
-				web_error(req, 422, errors[i], audit_filter_rt.fields[i].name);
-				return;
-			}
-	}
+	if (audit_filter_read(req, &f, values, errors) > 0 && !api_filters_valid(req, &audit_filter_rt, errors))
+		return;
 	struct audit_row *rows = NULL;
 	bool more = false;
 	int n = audit_fetch(req, &f, &rows, &more);
@@ -94,15 +90,15 @@ void api_audit_list(struct request *req)
 	json_t *items = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(items, row_json(&rows[i]));
-	json_t *next = json_null();
+	const char *next = NULL;
 	if (more) {
 		struct buf u;
 		buf_init_arena(&u, req->arena);
 		buf_puts(&u, "/api/v1/audit?");
 		audit_filter_query(&u, values, rows[n - 1].seq);
-		next = json_string(u.data);
+		next = u.data;
 	}
-	json_reply(req, 200, json_pack("{s:o,s:o}", "items", items, "next", next));
+	api_reply_page(req, items, next);
 }
 
 void api_audit_verify(struct request *req)

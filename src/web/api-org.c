@@ -10,45 +10,12 @@
  */
 #include "base/str.h"
 #include "model/org.h"
+#include "web/api.h"
 #include "web/session-web.h"
 #include "web/ui.h"
 #include "web/web.h"
 
 #include <string.h>
-
-/* Reads the record's fields from a JSON object; answers 400/422 and returns false on a problem. */
-static bool read_body(struct request *req, json_t *obj, bool creating, const char **values)
-{
-	const char *errors[ORG__NFIELDS], *unknown;
-	int nerr = record_read_json(&org_record, obj, creating, !creating, req->arena, values, errors, &unknown);
-	if (unknown) {
-		web_error(req, 400, N_("Unknown field."), unknown);
-		return false;
-	}
-	if (nerr == 0)
-		return true;
-	for (int i = 0; i < ORG__NFIELDS; i++)
-		if (errors[i]) {
-			web_error(req, 422, errors[i], org_record.fields[i].json);
-			break;
-		}
-	return false;
-}
-
-/* An optional positive "version" member; false (answered) when it is there but not a positive integer. */
-static bool read_version(struct request *req, json_t *obj, int64_t *version_r)
-{
-	json_t *v = json_object_get(obj, "version");
-	*version_r = 0;
-	if (v == NULL)
-		return true;
-	if (!json_is_integer(v) || json_integer_value(v) < 1) {
-		web_error(req, 422, N_("A whole number is expected."), "version");
-		return false;
-	}
-	*version_r = json_integer_value(v);
-	return true;
-}
 
 static void reply_org(struct request *req, int status, const struct org *g)
 {
@@ -81,14 +48,14 @@ void api_org_list(struct request *req)
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(items, org_to_json(orgs[i]));
-	json_reply(req, 200, json_pack("{s:o,s:o}", "items", items, "next", next ? json_string(next) : json_null()));
+	api_reply_page(req, items, next);
 }
 
 void api_org_create(struct request *req)
 {
 	struct svc s = web_svc(req);
 	const char *values[ORG__NFIELDS];
-	if (!read_body(req, req->json, true, values))
+	if (!api_read_record(req, &org_record, req->json, true, values))
 		return;
 	struct org *g;
 	int rc = org_create(&s, values, &g);
@@ -120,15 +87,8 @@ void api_org_patch(struct request *req)
 {
 	struct svc s = web_svc(req);
 	int64_t version;
-	if (!read_version(req, req->json, &version))
-		return;
-	/* "version" is not a field of the record: read the rest without it. */
-	json_t *fields = json_copy(req->json);
-	json_object_del(fields, "version");
 	const char *values[ORG__NFIELDS];
-	bool ok = read_body(req, fields, false, values);
-	json_decref(fields);
-	if (!ok)
+	if (!api_read_version(req, req->json, &version) || !api_read_record(req, &org_record, req->json, false, values))
 		return;
 	struct org *g;
 	int rc = org_update(&s, req_param(req, 0), values, version, &g);
@@ -156,7 +116,7 @@ void api_org_status(struct request *req)
 		}
 	}
 	int64_t version;
-	if (!read_version(req, req->json, &version))
+	if (!api_read_version(req, req->json, &version))
 		return;
 	struct org *g;
 	int rc = org_set_status(&s, req_param(req, 0), json_string_value(json_object_get(req->json, "status")),

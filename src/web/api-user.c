@@ -12,6 +12,7 @@
  */
 #include "base/str.h"
 #include "model/user.h"
+#include "web/api.h"
 #include "web/session-web.h"
 #include "web/ui.h"
 #include "web/web.h"
@@ -38,35 +39,7 @@ static bool read_body(struct request *req, json_t *obj, bool creating, const cha
 		web_error(req, 422, N_("Set a new password with POST /api/v1/users/{id}/reset."), "password");
 		return false;
 	}
-	const char *errors[USER__NFIELDS], *unknown;
-	int nerr = record_read_json(&user_record, obj, creating, !creating, req->arena, values, errors, &unknown);
-	if (unknown) {
-		web_error(req, 400, N_("Unknown field."), unknown);
-		return false;
-	}
-	if (nerr == 0)
-		return true;
-	for (int i = 0; i < USER__NFIELDS; i++)
-		if (errors[i]) {
-			web_error(req, 422, errors[i], user_record.fields[i].json);
-			break;
-		}
-	return false;
-}
-
-/* An optional positive "version" member; false (answered) when it is there but not a positive integer. */
-static bool read_version(struct request *req, json_t *obj, int64_t *version_r)
-{
-	json_t *v = json_object_get(obj, "version");
-	*version_r = 0;
-	if (v == NULL)
-		return true;
-	if (!json_is_integer(v) || json_integer_value(v) < 1) {
-		web_error(req, 422, N_("A whole number is expected."), "version");
-		return false;
-	}
-	*version_r = json_integer_value(v);
-	return true;
+	return api_read_record(req, &user_record, obj, creating, values);
 }
 
 /* One string member of the body; NULL (answered 422) when absent or not a string. */
@@ -105,13 +78,8 @@ void api_user_list(struct request *req)
 {
 	const char *values[USER_FILTER_FIELDS], *errors[USER_FILTER_FIELDS];
 	struct user_filter f;
-	if (user_filter_read(req, &f, values, errors) > 0) {
-		for (int i = 0; i < USER_FILTER_FIELDS; i++)
-			if (errors[i]) {
-				web_error(req, 422, errors[i], user_filter_rt.fields[i].name);
-				return;
-			}
-	}
+	if (user_filter_read(req, &f, values, errors) > 0 && !api_filters_valid(req, &user_filter_rt, errors))
+		return;
 	struct svc s = web_svc(req);
 	struct user **users;
 	size_t n;
@@ -163,15 +131,8 @@ void api_user_get(struct request *req)
 void api_user_patch(struct request *req)
 {
 	int64_t id = user_path_id(req), version;
-	if (id == 0 || !read_version(req, req->json, &version))
-		return;
-	/* "version" is not a field of the record: read the rest without it. */
-	json_t *fields = json_copy(req->json);
-	json_object_del(fields, "version");
 	const char *values[USER__NFIELDS];
-	bool ok = read_body(req, fields, false, values);
-	json_decref(fields);
-	if (!ok)
+	if (id == 0 || !api_read_version(req, req->json, &version) || !read_body(req, req->json, false, values))
 		return;
 	struct svc s = web_svc(req);
 	struct user *u;

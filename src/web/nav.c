@@ -31,6 +31,8 @@ void nav_render(struct request *req)
 		item(req, "/signin", N_("Sign in"));
 	bool full = req->actor && str_eq(req->session_state, "full");
 	(void)full;
+	if (full && policy_may(req->actor, A_CASE_LIST, NULL))
+		item(req, "/cases", N_("Cases"));
 	if (full)
 		item(req, "/orgs", N_("Organizations"));
 	if (full && policy_may(req->actor, A_NETWORK_GROWTH, NULL))

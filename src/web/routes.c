@@ -68,6 +68,43 @@ const struct route routes[] = {
 	{ "GET", "/audit/verify",      ui_audit_verify,       AUTH_FULL,    "audit.verify", BODY_NONE, 0 },
 	{ "GET", "/api/v1/audit",      api_audit_list,        AUTH_FULL,    "audit.view", BODY_NONE, 0 },
 	{ "GET", "/api/v1/audit/verify", api_audit_verify,    AUTH_FULL,    "audit.verify", BODY_NONE, 0 },
+	/* screening and consent API (api-screening.c) */
+	{ "POST", "/api/v1/screening/evaluate", api_screening_evaluate, AUTH_FULL, "screening.evaluate", BODY_JSON, 16384 },
+	{ "GET", "/api/v1/screening/profiles", api_screening_profiles, AUTH_FULL, "screening.evaluate", BODY_NONE, 0 },
+	{ "POST", "/api/v1/cases/{id}/screenings", api_case_screening_add, AUTH_FULL, "screening.record", BODY_JSON, 16384 },
+	{ "GET", "/api/v1/cases/{id}/screenings", api_case_screening_list, AUTH_FULL, "case.view", BODY_NONE, 0 },
+	{ "POST", "/api/v1/cases/{id}/consents", api_case_consent_add, AUTH_FULL, "consent.record", BODY_JSON, 16384 },
+	{ "GET", "/api/v1/cases/{id}/consents", api_case_consent_list, AUTH_FULL, "case.view", BODY_NONE, 0 },
+	{ "POST", "/api/v1/consents/{id}/withdraw", api_consent_withdraw, AUTH_FULL, "consent.record", BODY_JSON, 4096 },
+	/* persons and cases API (api-case.c) */
+	{ "GET", "/api/v1/persons",      api_person_list,   AUTH_FULL, "case.list",   BODY_NONE, 0 },
+	{ "POST", "/api/v1/persons",     api_person_create, AUTH_FULL, "case.create", BODY_JSON, 65536 },
+	{ "GET", "/api/v1/persons/{id}", api_person_get,    AUTH_FULL, "case.view",   BODY_NONE, 0 },
+	{ "PATCH", "/api/v1/persons/{id}", api_person_patch, AUTH_FULL, "case.edit",  BODY_JSON, 65536 },
+	{ "GET", "/api/v1/cases",        api_case_list,     AUTH_FULL, "case.list",   BODY_NONE, 0 },
+	{ "POST", "/api/v1/cases",       api_case_create,   AUTH_FULL, "case.create", BODY_JSON, 65536 },
+	{ "GET", "/api/v1/cases/{id}",   api_case_get,      AUTH_FULL, "case.view",   BODY_NONE, 0 },
+	{ "PATCH", "/api/v1/cases/{id}", api_case_patch,    AUTH_FULL, "case.edit",   BODY_JSON, 65536 },
+	{ "POST", "/api/v1/cases/{id}/assign", api_case_assign, AUTH_FULL, "case.assign", BODY_JSON, 4096 },
+	{ "GET", "/api/v1/cases/{id}/notes", api_case_notes, AUTH_FULL, "case.view",  BODY_NONE, 0 },
+	{ "POST", "/api/v1/cases/{id}/notes", api_case_note_add, AUTH_FULL, "case.note", BODY_JSON, 65536 },
+	{ "GET", "/api/v1/cases/{id}/history", api_case_history, AUTH_FULL, "case.view", BODY_NONE, 0 },
+	/* identification, persons and cases pages (ui-case.c) */
+	{ "GET", "/cases",             ui_case_list,        AUTH_FULL, "case.list",   BODY_NONE, 0 },
+	/* The search posts: a name must not land in the address bar or the history. */
+	{ "POST", "/cases",            ui_case_search,      AUTH_FULL, "case.list",   BODY_FORM, 8192 },
+	/* Reveals check case.reveal and re-authentication themselves, to answer with the list and a notice. */
+	{ "POST", "/cases/reveal",     ui_case_list_reveal, AUTH_FULL, "case.list",   BODY_FORM, 32768 },
+	{ "GET", "/cases/new",         ui_case_new,         AUTH_FULL, "case.create", BODY_NONE, 0 },
+	{ "POST", "/cases/new",        ui_case_create,      AUTH_FULL, "case.create", BODY_FORM, 0 },
+	{ "GET", "/cases/{id}",        ui_case_view,        AUTH_FULL, "case.view",   BODY_NONE, 0 },
+	{ "POST", "/cases/{id}/reveal", ui_case_reveal,     AUTH_FULL, "case.view",   BODY_FORM, 4096 },
+	{ "GET", "/cases/{id}/edit",   ui_case_edit_page,   AUTH_FULL, "case.edit",   BODY_NONE, 0 },
+	{ "POST", "/cases/{id}/edit",  ui_case_edit,        AUTH_FULL, "case.edit",   BODY_FORM, 0 },
+	{ "POST", "/cases/{id}/notes", ui_case_note,        AUTH_FULL, "case.note",   BODY_FORM, 0 },
+	{ "POST", "/cases/{id}/assign", ui_case_assign,     AUTH_FULL, "case.assign", BODY_FORM, 4096 },
+	{ "GET", "/persons/{id}/edit", ui_person_edit_page, AUTH_FULL, "case.edit",   BODY_NONE, 0 },
+	{ "POST", "/persons/{id}/edit", ui_person_edit,     AUTH_FULL, "case.edit",   BODY_FORM, 0 },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

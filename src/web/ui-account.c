@@ -6,51 +6,29 @@
 #include "web/forms.h"
 #include "web/qr.h"
 #include "web/session-web.h"
+#include "web/ui-common.h"
 #include "web/ui.h"
 #include "web/web.h"
 
 #include <string.h>
-
-static void section(struct buf *o, const char *title)
-{
-	html_raw(o, "<h2>");
-	html_txt(o, title);
-	html_raw(o, "</h2>\n");
-}
 
 static void account_page(struct request *req, const char *msg_ok, const char *pw_problem)
 {
 	struct buf *o = &req->out;
 	const struct actor *a = req->actor;
 	page_begin(req, _("My account"));
-	html_raw(o, "<h1>");
-	html_txt(o, _("My account"));
-	html_raw(o, "</h1>\n");
+	ui_h1(req, _("My account"));
 	if (msg_ok)
 		notice(req, "ok", msg_ok);
-	html_raw(o, "<dl class=\"facts\"><dt>");
-	html_txt(o, _("E-mail"));
-	html_raw(o, "</dt><dd>");
-	html_txt(o, a->email);
-	html_raw(o, "</dd><dt>");
-	html_txt(o, _("Name"));
-	html_raw(o, "</dt><dd>");
-	html_txt(o, a->display_name);
-	html_raw(o, "</dd><dt>");
-	html_txt(o, _("Role"));
-	html_raw(o, "</dt><dd>");
-	html_txt(o, picklist_label(&pl_role, role_code(a->role)));
-	html_raw(o, "</dd><dt>");
-	html_txt(o, _("Organization"));
-	html_raw(o, "</dt><dd>");
-	html_txt(o, a->org_code);
-	html_raw(o, "</dd><dt>");
-	html_txt(o, _("Second factor"));
-	html_raw(o, "</dt><dd>");
-	html_txt(o, a->totp_enabled ? _("Enabled") : _("Not set up"));
-	html_raw(o, "</dd></dl>\n");
+	html_raw(o, "<dl class=\"facts\">\n");
+	ui_fact(o, _("E-mail"), a->email);
+	ui_fact(o, _("Name"), a->display_name);
+	ui_fact(o, _("Role"), picklist_label(&pl_role, role_code(a->role)));
+	ui_fact(o, _("Organization"), a->org_code);
+	ui_fact(o, _("Second factor"), a->totp_enabled ? _("Enabled") : _("Not set up"));
+	html_raw(o, "</dl>\n");
 
-	section(o, _("Language"));
+	ui_h2(req, _("Language"));
 	form_begin(req, "/account/language");
 	html_raw(o, "<div class=\"field\"><label for=\"f-lang\">");
 	html_txt(o, _("Interface language"));
@@ -68,7 +46,7 @@ static void account_page(struct request *req, const char *msg_ok, const char *pw
 	html_raw(o, "</select></div>\n");
 	form_end(req, _("Save"));
 
-	section(o, _("Change password"));
+	ui_h2(req, _("Change password"));
 	if (pw_problem)
 		notice(req, "error", pw_problem);
 	form_begin(req, "/account/password");
@@ -83,7 +61,7 @@ static void account_page(struct request *req, const char *msg_ok, const char *pw
 		    "aria-describedby=\"h-new\"></div>\n");
 	form_end(req, _("Change password"));
 
-	section(o, _("Second factor"));
+	ui_h2(req, _("Second factor"));
 	if (!a->totp_enabled) {
 		html_raw(o, "<p><a class=\"button\" href=\"/account/2fa\">");
 		html_txt(o, _("Set up an authenticator app"));
@@ -96,7 +74,7 @@ static void account_page(struct request *req, const char *msg_ok, const char *pw
 		form_end(req, _("Make new recovery codes"));
 	}
 
-	section(o, _("Sessions"));
+	ui_h2(req, _("Sessions"));
 	form_begin(req, "/signout");
 	html_hidden(o, "everywhere", "1");
 	html_raw(o, "\n");
@@ -145,9 +123,12 @@ void ui_account_password(struct request *req)
 	req_redirect(req, "/account?done=password");
 }
 
-static void show_codes(struct request *req, char (*codes)[12])
+/* The recovery codes, shown once, on a page of their own. */
+static void codes_page(struct request *req, const char *title, char (*codes)[12])
 {
 	struct buf *o = &req->out;
+	page_begin(req, title);
+	ui_h1(req, title);
 	html_raw(o, "<div class=\"notice warn\"><p>");
 	html_txt(o, _("Write these recovery codes down and keep them apart from your phone. Each works once, "
 		      "when you cannot use the app. They are shown only now."));
@@ -160,6 +141,7 @@ static void show_codes(struct request *req, char (*codes)[12])
 	html_raw(o, "</ul>\n<p><a class=\"button\" href=\"/\">");
 	html_txt(o, _("Continue"));
 	html_raw(o, "</a></p>\n");
+	page_end(req);
 }
 
 static void enrol_page(struct request *req, const char *problem)
@@ -173,9 +155,7 @@ static void enrol_page(struct request *req, const char *problem)
 		return;
 	}
 	page_begin(req, _("Set up the second factor"));
-	html_raw(o, "<h1>");
-	html_txt(o, _("Set up the second factor"));
-	html_raw(o, "</h1>\n");
+	ui_h1(req, _("Set up the second factor"));
 	if (str_eq(req->session_state, "enrol"))
 		notice(req, "warn", _("Your role requires a second factor. Set it up to continue."));
 	if (problem)
@@ -198,10 +178,7 @@ static void enrol_page(struct request *req, const char *problem)
 	}
 	html_raw(o, "</p></details>\n");
 	form_begin(req, "/account/2fa");
-	html_raw(o, "<div class=\"field\"><label for=\"f-code\">");
-	html_txt(o, _("Code"));
-	html_raw(o, "</label><input type=\"text\" id=\"f-code\" name=\"code\" "
-		    "autocomplete=\"one-time-code\" required maxlength=\"6\"></div>\n");
+	ui_code_field(o, _("Code"), 6);
 	form_end(req, _("Turn on"));
 	page_end(req);
 }
@@ -238,12 +215,7 @@ void ui_account_2fa_submit(struct request *req)
 		return;
 	}
 	web_set_session(req, token);
-	page_begin(req, _("Second factor is on"));
-	html_raw(&req->out, "<h1>");
-	html_txt(&req->out, _("Second factor is on"));
-	html_raw(&req->out, "</h1>\n");
-	show_codes(req, codes);
-	page_end(req);
+	codes_page(req, _("Second factor is on"), codes);
 }
 
 void ui_account_recovery_codes(struct request *req)
@@ -259,10 +231,5 @@ void ui_account_recovery_codes(struct request *req)
 		web_svc_fail(req, &s, SVC_ERROR);
 		return;
 	}
-	page_begin(req, _("New recovery codes"));
-	html_raw(&req->out, "<h1>");
-	html_txt(&req->out, _("New recovery codes"));
-	html_raw(&req->out, "</h1>\n");
-	show_codes(req, codes);
-	page_end(req);
+	codes_page(req, _("New recovery codes"), codes);
 }

@@ -12,6 +12,7 @@
 #include "model/service.h"
 #include "web/forms.h"
 #include "web/session-web.h"
+#include "web/ui-common.h"
 #include "web/ui.h"
 #include "web/web.h"
 
@@ -117,21 +118,6 @@ int audit_fetch(struct request *req, const struct audit_filter *f, struct audit_
 	return *more_r ? f->limit : n;
 }
 
-static void utc_minute(struct buf *o, int64_t at)
-{
-	time_t t = (time_t)at;
-	struct tm tm;
-	char iso[32], shown[32];
-	gmtime_r(&t, &tm);
-	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strftime(shown, sizeof shown, "%Y-%m-%d %H:%M", &tm);
-	html_raw(o, "<time datetime=\"");
-	html_attr(o, iso);
-	html_raw(o, "\">");
-	html_txt(o, shown);
-	html_raw(o, "</time>");
-}
-
 static void outcome_tag(struct buf *o, const char *outcome)
 {
 	const char *cls = str_eq(outcome, "ok") ? "tag good"
@@ -147,17 +133,10 @@ static void outcome_tag(struct buf *o, const char *outcome)
 
 static void filter_form(struct request *req, const char *const *values, const char *const *errors)
 {
-	struct buf *o = &req->out;
-	html_raw(o, "<form method=\"get\" action=\"/audit\" class=\"filters\" role=\"search\" aria-label=\"");
-	html_attr(o, _("Filter the audit trail"));
-	html_raw(o, "\">\n");
+	ui_filters_begin(req, "/audit", _("Filter the audit trail"));
 	for (size_t i = 0; i <= AF_TO; i++)
 		form_field(req, &audit_filter_fields[i], values[i], errors[i]);
-	html_raw(o, "<div class=\"actions\"><button type=\"submit\">");
-	html_txt(o, _("Show"));
-	html_raw(o, "</button> <a class=\"button secondary\" href=\"/audit\">");
-	html_txt(o, _("Clear filters"));
-	html_raw(o, "</a></div>\n</form>\n");
+	ui_filters_end(req, _("Show"), "/audit", _("Clear filters"));
 }
 
 static void entries_table(struct request *req, const struct audit_row *rows, int n)
@@ -179,7 +158,8 @@ static void entries_table(struct request *req, const struct audit_row *rows, int
 		html_raw(o, "<tr><td class=\"num\">");
 		html_int(o, r->seq);
 		html_raw(o, "</td><td>");
-		utc_minute(o, r->at);
+		/* The column's heading says UTC. */
+		ui_time_utc(o, r->at, false);
 		html_raw(o, "</td><td>");
 		html_txt(o, r->actor_label);
 		html_raw(o, "</td><td><code>");
@@ -202,6 +182,16 @@ static void entries_table(struct request *req, const struct audit_row *rows, int
 	html_raw(o, "</tbody></table></div>\n");
 }
 
+/* The page's address with the filters, and before=SEQ when > 0. */
+static const char *list_href(struct request *req, const char *const *values, int64_t before)
+{
+	struct buf u;
+	buf_init_arena(&u, req->arena);
+	buf_puts(&u, "/audit?");
+	audit_filter_query(&u, values, before);
+	return u.data;
+}
+
 void ui_audit_list(struct request *req)
 {
 	struct buf *o = &req->out;
@@ -217,9 +207,8 @@ void ui_audit_list(struct request *req)
 	if (nerr > 0)
 		req->status = 422;
 	page_begin(req, _("Audit trail"));
-	html_raw(o, "<h1>");
-	html_txt(o, _("Audit trail"));
-	html_raw(o, "</h1>\n<p class=\"lead\">");
+	ui_h1(req, _("Audit trail"));
+	html_raw(o, "<p class=\"lead\">");
 	html_txt(o, _("Every sign-in, change, export and view of personal data, chained so that any later "
 		      "edit, deletion or insertion shows."));
 	html_raw(o, "</p>\n");
@@ -236,31 +225,12 @@ void ui_audit_list(struct request *req)
 	if (n > 0)
 		entries_table(req, rows, n);
 	if (nerr == 0 && (more || f.before_seq)) {
-		html_raw(o, "<nav class=\"pager\" aria-label=\"");
-		html_attr(o, _("Pages"));
-		html_raw(o, "\">");
-		struct buf u;
-		buf_init_arena(&u, req->arena);
-		if (f.before_seq) {
-			buf_puts(&u, "/audit?");
-			audit_filter_query(&u, values, 0);
-			html_raw(o, "<a href=\"");
-			html_attr(o, u.data);
-			html_raw(o, "\">");
-			html_txt(o, _("Newest entries"));
-			html_raw(o, "</a>");
-		}
-		if (more) {
-			buf_reset(&u);
-			buf_puts(&u, "/audit?");
-			audit_filter_query(&u, values, rows[n - 1].seq);
-			html_raw(o, "<a rel=\"next\" href=\"");
-			html_attr(o, u.data);
-			html_raw(o, "\">");
-			html_txt(o, _("Older entries"));
-			html_raw(o, "</a>");
-		}
-		html_raw(o, "</nav>\n");
+		ui_pager_begin(req);
+		if (f.before_seq)
+			ui_pager_link(req, NULL, list_href(req, values, 0), _("Newest entries"));
+		if (more)
+			ui_pager_link(req, "next", list_href(req, values, rows[n - 1].seq), _("Older entries"));
+		ui_pager_end(req);
 	}
 	page_end(req);
 }
@@ -274,9 +244,7 @@ void ui_audit_verify(struct request *req)
 	if (rc < 0)
 		return;
 	page_begin(req, _("Check of the audit trail"));
-	html_raw(o, "<h1>");
-	html_txt(o, _("Check of the audit trail"));
-	html_raw(o, "</h1>\n");
+	ui_h1(req, _("Check of the audit trail"));
 	if (rc == 0) {
 		char *msg = arena_printf(req->arena,
 					 ngettext("The audit trail is intact: %lld entry, each linked to the one before.",

@@ -6,11 +6,11 @@
 #include "model/picklist.h"
 #include "web/forms.h"
 #include "web/session-web.h"
+#include "web/ui-common.h"
 #include "web/ui.h"
 #include "web/web.h"
 
 #include <string.h>
-#include <time.h>
 
 static const char *qv(struct request *req, const char *key)
 {
@@ -32,13 +32,6 @@ static const char *org_path(struct request *req, const char *code, const char *s
 	buf_init_arena(&b, req->arena);
 	org_href(&b, code, suffix);
 	return b.data;
-}
-
-static void heading(struct buf *o, const char *tag, const char *text)
-{
-	html_rawf(o, "<%s>", tag);
-	html_txt(o, text);
-	html_rawf(o, "</%s>\n", tag);
 }
 
 /* A value as people read it: picklist codes become their labels, sets a list of labels. */
@@ -67,24 +60,7 @@ static const char *value_label(struct request *req, enum org_field f, const char
 
 static void status_tag(struct buf *o, const char *status)
 {
-	html_raw(o, str_eq(status, "active") ? "<span class=\"tag good\">" : "<span class=\"tag bad\">");
-	html_txt(o, picklist_label(&pl_org_status, status));
-	html_raw(o, "</span>");
-}
-
-static void time_utc(struct buf *o, int64_t at)
-{
-	time_t t = (time_t)at;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	char iso[32], shown[32];
-	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strftime(shown, sizeof shown, "%Y-%m-%d %H:%M UTC", &tm);
-	html_raw(o, "<time datetime=\"");
-	html_attr(o, iso);
-	html_raw(o, "\">");
-	html_txt(o, shown);
-	html_raw(o, "</time>");
+	ui_tag(o, str_eq(status, "active"), picklist_label(&pl_org_status, status));
 }
 
 /* ---- list ---------------------------------------------------------------- */
@@ -122,21 +98,25 @@ static void filter_select(struct request *req, const char *name, const char *lab
 	html_raw(o, "</select></div>\n");
 }
 
-/* The filters as a query string for paging links. */
-static void filter_query(struct buf *b, const struct org_filter *f, const char *after)
+/* The list's address with the filters, for paging links. */
+static const char *list_href(struct request *req, const struct org_filter *f, const char *after)
 {
 	const char *keys[] = { "q", "region", "kind", "service", "status", "after" };
 	const char *vals[] = { f->q, f->region, f->kind, f->service, f->status, after };
+	struct buf b;
+	buf_init_arena(&b, req->arena);
+	buf_puts(&b, "/orgs");
 	bool first = true;
 	for (size_t i = 0; i < 6; i++) {
 		if (vals[i] == NULL || vals[i][0] == '\0')
 			continue;
-		buf_putc(b, first ? '?' : '&');
+		buf_putc(&b, first ? '?' : '&');
 		first = false;
-		buf_puts(b, keys[i]);
-		buf_putc(b, '=');
-		html_url_arg(b, vals[i]);
+		buf_puts(&b, keys[i]);
+		buf_putc(&b, '=');
+		html_url_arg(&b, vals[i]);
 	}
+	return b.data;
 }
 
 void ui_org_list(struct request *req)
@@ -157,7 +137,7 @@ void ui_org_list(struct request *req)
 	if (rc == SVC_INVALID)
 		req->status = 400;
 	page_begin(req, _("Organizations"));
-	heading(o, "h1", _("Organizations of the network"));
+	ui_h1(req, _("Organizations of the network"));
 	if (policy_may(req->actor, A_ORG_CREATE, NULL) || policy_may(req->actor, A_NETWORK_GROWTH, NULL)) {
 		html_raw(o, "<p class=\"actions\">");
 		if (policy_may(req->actor, A_ORG_CREATE, NULL)) {
@@ -172,8 +152,7 @@ void ui_org_list(struct request *req)
 		}
 		html_raw(o, "</p>\n");
 	}
-	/* Filters: a GET form (it changes nothing, so it needs no CSRF token). */
-	html_raw(o, "<form method=\"get\" action=\"/orgs\" class=\"filters\" role=\"search\">\n");
+	ui_filters_begin(req, "/orgs", NULL);
 	html_raw(o, str_eq(bad, "q") ? "<div class=\"field invalid\">" : "<div class=\"field\">");
 	html_raw(o, "<label for=\"q-q\">");
 	html_txt(o, _("Code or name"));
@@ -190,11 +169,7 @@ void ui_org_list(struct request *req)
 	filter_select(req, "kind", _("Kind"), &pl_org_kind, f.kind, str_eq(bad, "kind") ? s.problem : NULL);
 	filter_select(req, "service", _("Service"), &pl_service, f.service, str_eq(bad, "service") ? s.problem : NULL);
 	filter_select(req, "status", _("Status"), &pl_org_status, f.status, str_eq(bad, "status") ? s.problem : NULL);
-	html_raw(o, "<div class=\"actions\"><button type=\"submit\">");
-	html_txt(o, _("Filter"));
-	html_raw(o, "</button> <a class=\"button secondary\" href=\"/orgs\">");
-	html_txt(o, _("Clear"));
-	html_raw(o, "</a></div>\n</form>\n");
+	ui_filters_end(req, _("Filter"), "/orgs", _("Clear"));
 	if (rc == SVC_INVALID) {
 		if (bad == NULL || !(str_eq(bad, "q") || str_eq(bad, "region") || str_eq(bad, "kind") ||
 				     str_eq(bad, "service") || str_eq(bad, "status")))
@@ -255,32 +230,12 @@ void ui_org_list(struct request *req)
 	}
 	html_raw(o, "</tbody></table></div>\n");
 	if (next || f.after[0]) {
-		html_raw(o, "<nav class=\"pager\" aria-label=\"");
-		html_attr(o, _("Pages"));
-		html_raw(o, "\">");
-		if (f.after[0]) {
-			struct buf u;
-			buf_init_arena(&u, req->arena);
-			buf_puts(&u, "/orgs");
-			filter_query(&u, &f, "");
-			html_raw(o, "<a href=\"");
-			html_attr(o, u.data);
-			html_raw(o, "\">");
-			html_txt(o, _("First page"));
-			html_raw(o, "</a>");
-		}
-		if (next) {
-			struct buf u;
-			buf_init_arena(&u, req->arena);
-			buf_puts(&u, "/orgs");
-			filter_query(&u, &f, next);
-			html_raw(o, "<a rel=\"next\" href=\"");
-			html_attr(o, u.data);
-			html_raw(o, "\">");
-			html_txt(o, _("Next page"));
-			html_raw(o, "</a>");
-		}
-		html_raw(o, "</nav>\n");
+		ui_pager_begin(req);
+		if (f.after[0])
+			ui_pager_link(req, NULL, list_href(req, &f, ""), _("First page"));
+		if (next)
+			ui_pager_link(req, "next", list_href(req, &f, next), _("Next page"));
+		ui_pager_end(req);
 	}
 	page_end(req);
 }
@@ -294,18 +249,14 @@ static void org_form(struct request *req, const char *title, const char *action,
 	bool creating = cur == NULL;
 	req->status = status;
 	page_begin(req, title);
-	heading(o, "h1", title);
+	ui_h1(req, title);
 	if (problem)
 		notice(req, "error", problem);
 	if (errors)
 		form_error_summary(req, &org_record, errors);
 	form_begin(req, action);
-	if (!creating) {
-		char v[24];
-		snprintf(v, sizeof v, "%lld", (long long)cur->version);
-		html_hidden(o, "version", v);
-		html_raw(o, "\n");
-	}
+	if (!creating)
+		ui_version_hidden(req, cur->version);
 	for (int i = 0; i < ORG__NFIELDS; i++)
 		if (org_field_editable((enum org_field)i, creating))
 			form_field(req, &org_record.fields[i], values ? values[i] : NULL, errors ? errors[i] : NULL);
@@ -318,6 +269,19 @@ static void org_form(struct request *req, const char *title, const char *action,
 		html_raw(o, "</a></p>\n");
 	}
 	page_end(req);
+}
+
+/* The organization of the path ({code}); NULL after answering. */
+static struct org *path_org(struct request *req)
+{
+	struct svc s = web_svc(req);
+	struct org *g;
+	int rc = org_get_by_code(&s, req_param(req, 0), &g);
+	if (rc != SVC_OK) {
+		web_svc_fail(req, &s, rc);
+		return NULL;
+	}
+	return g;
 }
 
 /* Puts a service's problem next to its field when the form shows that field. */
@@ -360,14 +324,8 @@ void ui_org_create(struct request *req)
 
 void ui_org_edit_page(struct request *req)
 {
-	struct svc s = web_svc(req);
-	struct org *g;
-	int rc = org_get_by_code(&s, req_param(req, 0), &g);
-	if (rc != SVC_OK) {
-		web_svc_fail(req, &s, rc);
-		return;
-	}
-	if (!web_may(req, A_ORG_EDIT, &(struct resource){ .org_id = g->id }))
+	struct org *g = path_org(req);
+	if (g == NULL || !web_may(req, A_ORG_EDIT, &(struct resource){ .org_id = g->id }))
 		return;
 	org_form(req, _("Edit the organization"), org_path(req, g->v[ORG_CODE], "/edit"), g, g->v, NULL, NULL, 200);
 }
@@ -375,19 +333,10 @@ void ui_org_edit_page(struct request *req)
 void ui_org_edit(struct request *req)
 {
 	const char *values[ORG__NFIELDS], *errors[ORG__NFIELDS];
-	struct svc s = web_svc(req);
-	struct org *cur;
-	int rc = org_get_by_code(&s, req_param(req, 0), &cur);
-	if (rc != SVC_OK) {
-		web_svc_fail(req, &s, rc);
-		return;
-	}
+	struct org *cur = path_org(req);
 	int64_t version;
-	const char *vs = req_form(req, "version");
-	if (vs == NULL || str_to_i64(vs, 1, INT64_MAX, &version) < 0) {
-		web_error(req, 400, N_("The form is incomplete. Reload the page and try again."), "version");
+	if (cur == NULL || !ui_version_read(req, &version))
 		return;
-	}
 	const char *action = org_path(req, cur->v[ORG_CODE], "/edit");
 	struct org shown = *cur;
 	shown.version = version;
@@ -398,8 +347,9 @@ void ui_org_edit(struct request *req)
 		org_form(req, _("Edit the organization"), action, &shown, values, errors, NULL, 422);
 		return;
 	}
+	struct svc s = web_svc(req);
 	struct org *g;
-	rc = org_update(&s, cur->v[ORG_CODE], values, version, &g);
+	int rc = org_update(&s, cur->v[ORG_CODE], values, version, &g);
 	if (rc == SVC_OK) {
 		req_redirect(req, org_path(req, g->v[ORG_CODE], "?done=saved"));
 		return;
@@ -425,12 +375,11 @@ void ui_org_edit(struct request *req)
 
 /* ---- one organization ----------------------------------------------------- */
 
+/* A fact of the registry; an empty one says so rather than leave a gap. */
 static void fact(struct request *req, const char *label, const char *value)
 {
 	struct buf *o = &req->out;
-	html_raw(o, "<dt>");
-	html_txt(o, label);
-	html_raw(o, "</dt><dd>");
+	ui_fact_begin(o, label);
 	if (value && value[0])
 		html_txt(o, value);
 	else {
@@ -438,7 +387,7 @@ static void fact(struct request *req, const char *label, const char *value)
 		html_txt(o, _("not given"));
 		html_raw(o, "</span>");
 	}
-	html_raw(o, "</dd>\n");
+	ui_fact_end(o);
 }
 
 static void status_form(struct request *req, const struct org *g, const char *reason, const char *problem,
@@ -446,25 +395,20 @@ static void status_form(struct request *req, const struct org *g, const char *re
 {
 	struct buf *o = &req->out;
 	bool active = str_eq(g->v[ORG_STATUS], "active");
-	heading(o, "h2", active ? _("Deactivate") : _("Reactivate"));
+	ui_h2(req, active ? _("Deactivate") : _("Reactivate"));
 	html_raw(o, "<p>");
 	html_txt(o, active ? _("A suspended organization, or one that left the network, stays in the registry "
 			       "with its history; it can be reactivated later.")
 			   : _("Reactivating returns the organization to the active members of the network."));
 	html_raw(o, " ");
 	html_txt(o, _("You may be asked to confirm your password first."));
-	html_raw(o, " <a href=\"/reauth?next=");
-	html_url_arg(o, org_path(req, g->v[ORG_CODE], ""));
-	html_raw(o, "\">");
-	html_txt(o, _("Confirm your password"));
-	html_raw(o, "</a></p>\n");
+	html_raw(o, " ");
+	ui_reauth_link(o, org_path(req, g->v[ORG_CODE], ""));
+	html_raw(o, "</p>\n");
 	if (problem && !str_eq(problem_field, "reason") && !str_eq(problem_field, "status"))
 		notice(req, "error", gettext(problem));
 	form_begin(req, org_path(req, g->v[ORG_CODE], "/status"));
-	char v[24];
-	snprintf(v, sizeof v, "%lld", (long long)g->version);
-	html_hidden(o, "version", v);
-	html_raw(o, "\n");
+	ui_version_hidden(req, g->version);
 	if (active) {
 		bool bad = problem && str_eq(problem_field, "status");
 		html_raw(o, bad ? "<div class=\"field invalid\">" : "<div class=\"field\">");
@@ -533,7 +477,7 @@ static const char *action_label(const char *action)
 static void history_table(struct request *req, const struct org_change *h, size_t n)
 {
 	struct buf *o = &req->out;
-	heading(o, "h2", _("History of changes"));
+	ui_h2(req, _("History of changes"));
 	if (n == 0) {
 		html_raw(o, "<p>");
 		html_txt(o, _("No changes recorded."));
@@ -551,7 +495,7 @@ static void history_table(struct request *req, const struct org_change *h, size_
 	html_raw(o, "</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < n; i++) {
 		html_raw(o, "<tr><td>");
-		time_utc(o, h[i].at);
+		ui_time_utc(o, h[i].at, true);
 		html_raw(o, "</td><td>");
 		html_txt(o, str_eq(h[i].by, "console") ? _("console (command line)") : h[i].by);
 		html_raw(o, "</td><td>");
@@ -599,7 +543,7 @@ static void org_page(struct request *req, const struct org *g, const char *reaso
 	req->status = status;
 	const char *name = org_display_name(g, req->lang);
 	page_begin(req, name);
-	heading(o, "h1", name);
+	ui_h1(req, name);
 	const char *done = req_query(req, "done");
 	if (str_eq(done, "created"))
 		notice(req, "ok", _("The organization was added to the registry."));
@@ -616,19 +560,19 @@ static void org_page(struct request *req, const struct org *g, const char *reaso
 		if (i == ORG_STATUS_REASON && g->v[i][0] == '\0')
 			continue;
 		if (i == ORG_WEBSITE && g->v[i][0]) {
-			html_raw(o, "<dt>");
-			html_txt(o, gettext(org_record.fields[i].label));
-			html_raw(o, "</dt><dd><a rel=\"noopener noreferrer\" href=\"");
+			ui_fact_begin(o, gettext(org_record.fields[i].label));
+			html_raw(o, "<a rel=\"noopener noreferrer\" href=\"");
 			html_attr(o, g->v[i]);
 			html_raw(o, "\">");
 			html_txt(o, g->v[i]);
-			html_raw(o, "</a></dd>\n");
+			html_raw(o, "</a>");
+			ui_fact_end(o);
 			continue;
 		}
 		fact(req, gettext(org_record.fields[i].label), value_label(req, (enum org_field)i, g->v[i]));
 	}
 	html_raw(o, "</dl>\n");
-	heading(o, "h2", _("Services offered"));
+	ui_h2(req, _("Services offered"));
 	if (g->v[ORG_SERVICES][0] == '\0') {
 		html_raw(o, "<p>");
 		html_txt(o, _("No services listed."));
@@ -665,33 +609,20 @@ static void org_page(struct request *req, const struct org *g, const char *reaso
 
 void ui_org_view(struct request *req)
 {
-	struct svc s = web_svc(req);
-	struct org *g;
-	int rc = org_get_by_code(&s, req_param(req, 0), &g);
-	if (rc != SVC_OK) {
-		web_svc_fail(req, &s, rc);
-		return;
-	}
-	org_page(req, g, NULL, NULL, NULL, 200);
+	struct org *g = path_org(req);
+	if (g)
+		org_page(req, g, NULL, NULL, NULL, 200);
 }
 
 void ui_org_status(struct request *req)
 {
-	struct svc s = web_svc(req);
-	struct org *g;
-	int rc = org_get_by_code(&s, req_param(req, 0), &g);
-	if (rc != SVC_OK) {
-		web_svc_fail(req, &s, rc);
-		return;
-	}
+	struct org *g = path_org(req);
 	int64_t version;
-	const char *vs = req_form(req, "version");
-	if (vs == NULL || str_to_i64(vs, 1, INT64_MAX, &version) < 0) {
-		web_error(req, 400, N_("The form is incomplete. Reload the page and try again."), "version");
+	if (g == NULL || !ui_version_read(req, &version))
 		return;
-	}
+	struct svc s = web_svc(req);
 	const char *reason = req_form(req, "reason");
-	rc = org_set_status(&s, g->v[ORG_CODE], req_form(req, "status"), reason, version, NULL);
+	int rc = org_set_status(&s, g->v[ORG_CODE], req_form(req, "status"), reason, version, NULL);
 	if (rc == SVC_OK) {
 		req_redirect(req, org_path(req, g->v[ORG_CODE], "?done=status"));
 		return;
@@ -731,7 +662,7 @@ void ui_network(struct request *req)
 		req->status = 400;
 	const char *bad = rc == SVC_INVALID ? s.problem_field : NULL;
 	page_begin(req, _("Growth of the network"));
-	heading(o, "h1", _("Growth of the network"));
+	ui_h1(req, _("Growth of the network"));
 	html_raw(o, "<form method=\"get\" action=\"/network\" class=\"filters\">\n<div class=\"field\"><label for=\"q-by\">");
 	html_txt(o, _("Count by"));
 	html_raw(o, "</label><select id=\"q-by\" name=\"by\"><option value=\"month\">");
@@ -741,9 +672,7 @@ void ui_network(struct request *req)
 	html_raw(o, "</option></select></div>\n");
 	filter_select(req, "kind", _("Kind"), &pl_org_kind, kind, str_eq(bad, "kind") ? s.problem : NULL);
 	filter_select(req, "region", _("Region"), &pl_region, region, str_eq(bad, "region") ? s.problem : NULL);
-	html_raw(o, "<div class=\"actions\"><button type=\"submit\">");
-	html_txt(o, _("Show"));
-	html_raw(o, "</button></div>\n</form>\n");
+	ui_filters_end(req, _("Show"), NULL, NULL);
 	if (rc == SVC_INVALID) {
 		page_end(req);
 		return;

@@ -3,35 +3,59 @@
 #include "model/auth.h"
 #include "web/forms.h"
 #include "web/session-web.h"
+#include "web/ui-common.h"
 #include "web/ui.h"
 #include "web/web.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static void signin_form(struct request *req, const char *email, const char *problem, int status)
+/*
+ * The frame of the three sign-in pages (password, code, re-authentication):
+ * the title, an explanation (NULL: none), the problem with what was sent
+ * (NULL: none), and a form posting to action that carries ?next= along.
+ * The page's fields follow; form_end() and page_end() close it.
+ */
+static void auth_page_begin(struct request *req, const char *title, const char *lead, const char *problem,
+			    const char *action, int status)
 {
 	struct buf *o = &req->out;
 	const char *next = req_form(req, "next");
 	if (next == NULL)
 		next = req_query(req, "next");
 	req->status = status;
-	page_begin(req, _("Sign in"));
-	html_raw(o, "<h1>");
-	html_txt(o, _("Sign in"));
-	html_raw(o, "</h1>\n");
+	page_begin(req, title);
+	ui_h1(req, title);
+	if (lead) {
+		html_raw(o, "<p>");
+		html_txt(o, lead);
+		html_raw(o, "</p>\n");
+	}
 	if (problem)
 		notice(req, "error", problem);
-	form_begin(req, "/signin");
+	form_begin(req, action);
 	html_hidden(o, "next", web_safe_next(next));
-	html_raw(o, "\n<div class=\"field\"><label for=\"f-email\">");
-	html_txt(o, _("E-mail"));
-	html_raw(o, "</label><input type=\"email\" id=\"f-email\" name=\"email\" autocomplete=\"username\" required value=\"");
-	html_attr(o, email ? email : "");
-	html_raw(o, "\"></div>\n<div class=\"field\"><label for=\"f-password\">");
+	html_raw(o, "\n");
+}
+
+static void password_field(struct buf *o)
+{
+	html_raw(o, "<div class=\"field\"><label for=\"f-password\">");
 	html_txt(o, _("Password"));
 	html_raw(o, "</label><input type=\"password\" id=\"f-password\" name=\"password\" "
 		    "autocomplete=\"current-password\" required></div>\n");
+}
+
+static void signin_form(struct request *req, const char *email, const char *problem, int status)
+{
+	struct buf *o = &req->out;
+	auth_page_begin(req, _("Sign in"), NULL, problem, "/signin", status);
+	html_raw(o, "<div class=\"field\"><label for=\"f-email\">");
+	html_txt(o, _("E-mail"));
+	html_raw(o, "</label><input type=\"email\" id=\"f-email\" name=\"email\" autocomplete=\"username\" required value=\"");
+	html_attr(o, email ? email : "");
+	html_raw(o, "\"></div>\n");
+	password_field(o);
 	form_end(req, _("Sign in"));
 	page_end(req);
 }
@@ -50,6 +74,35 @@ static void locked(struct request *req, int64_t retry_after)
 	char secs[24];
 	snprintf(secs, sizeof secs, "%lld", (long long)retry_after);
 	req_add_header(req, "Retry-After", secs);
+}
+
+/* A page of the sign-in steps, shown again with a problem and a status. */
+typedef void step_form_fn(struct request *req, const char *problem, int status);
+
+/*
+ * After a second-factor or re-authentication step (rc and err from the
+ * service): false when it passed.  Otherwise answers, the form again with
+ * why (429 with Retry-After when locked, 401 with wrong) or the error, and
+ * returns true.
+ */
+static bool step_failed(struct request *req, int rc, const char *err, const struct signin_result *res,
+			step_form_fn *form, const char *wrong)
+{
+	if (rc < 0) {
+		struct svc s = { .error = err };
+		web_svc_fail(req, &s, SVC_ERROR);
+		return true;
+	}
+	if (res->outcome == SIGNIN_LOCKED) {
+		locked(req, res->retry_after);
+		form(req, _("Too many attempts. Wait a few minutes and try again."), 429);
+		return true;
+	}
+	if (res->outcome != SIGNIN_OK) {
+		form(req, wrong, 401);
+		return true;
+	}
+	return false;
 }
 
 void ui_signin_submit(struct request *req)
@@ -104,25 +157,11 @@ void ui_signin_submit(struct request *req)
 
 static void code_form(struct request *req, const char *problem, int status)
 {
-	struct buf *o = &req->out;
-	const char *next = req_form(req, "next");
-	if (next == NULL)
-		next = req_query(req, "next");
-	req->status = status;
-	page_begin(req, _("Second factor"));
-	html_raw(o, "<h1>");
-	html_txt(o, _("Second factor"));
-	html_raw(o, "</h1>\n<p>");
-	html_txt(o, _("Enter the 6-digit code from your authenticator app, or one of your recovery codes."));
-	html_raw(o, "</p>\n");
-	if (problem)
-		notice(req, "error", problem);
-	form_begin(req, "/signin/code");
-	html_hidden(o, "next", web_safe_next(next));
-	html_raw(o, "\n<div class=\"field\"><label for=\"f-code\">");
-	html_txt(o, _("Code"));
-	html_raw(o, "</label><input type=\"text\" id=\"f-code\" name=\"code\" "
-		    "autocomplete=\"one-time-code\" required maxlength=\"12\"></div>\n");
+	auth_page_begin(req, _("Second factor"),
+			_("Enter the 6-digit code from your authenticator app, or one of your recovery codes."), problem,
+			"/signin/code", status);
+	/* Room for a recovery code too. */
+	ui_code_field(&req->out, _("Code"), 12);
 	form_end(req, _("Continue"));
 	page_end(req);
 }
@@ -150,20 +189,9 @@ void ui_signin_code_submit(struct request *req)
 		code_form(req, _("The code is not right."), 422);
 		return;
 	}
-	if (auth_second_factor(&ctx, req->actor, code, &res, &err) < 0) {
-		struct svc s = { .error = err };
-		web_svc_fail(req, &s, SVC_ERROR);
+	int rc = auth_second_factor(&ctx, req->actor, code, &res, &err);
+	if (step_failed(req, rc, err, &res, code_form, _("The code is not right.")))
 		return;
-	}
-	if (res.outcome == SIGNIN_LOCKED) {
-		locked(req, res.retry_after);
-		code_form(req, _("Too many attempts. Wait a few minutes and try again."), 429);
-		return;
-	}
-	if (res.outcome != SIGNIN_OK) {
-		code_form(req, _("The code is not right."), 401);
-		return;
-	}
 	web_set_session(req, res.token);
 	req_redirect(req, web_safe_next(req_form(req, "next")));
 }
@@ -185,31 +213,11 @@ void ui_signout(struct request *req)
 
 static void reauth_form(struct request *req, const char *problem, int status)
 {
-	struct buf *o = &req->out;
-	const char *next = req_form(req, "next");
-	if (next == NULL)
-		next = req_query(req, "next");
-	req->status = status;
-	page_begin(req, _("Confirm it is you"));
-	html_raw(o, "<h1>");
-	html_txt(o, _("Confirm it is you"));
-	html_raw(o, "</h1>\n<p>");
-	html_txt(o, _("This action is sensitive. Enter your password to continue."));
-	html_raw(o, "</p>\n");
-	if (problem)
-		notice(req, "error", problem);
-	form_begin(req, "/reauth");
-	html_hidden(o, "next", web_safe_next(next));
-	html_raw(o, "\n<div class=\"field\"><label for=\"f-password\">");
-	html_txt(o, _("Password"));
-	html_raw(o, "</label><input type=\"password\" id=\"f-password\" name=\"password\" "
-		    "autocomplete=\"current-password\" required></div>\n");
-	if (req->actor->totp_enabled) {
-		html_raw(o, "<div class=\"field\"><label for=\"f-code\">");
-		html_txt(o, _("Code from your authenticator app"));
-		html_raw(o, "</label><input type=\"text\" id=\"f-code\" name=\"code\" "
-			    "autocomplete=\"one-time-code\" required maxlength=\"6\"></div>\n");
-	}
+	auth_page_begin(req, _("Confirm it is you"), _("This action is sensitive. Enter your password to continue."),
+			problem, "/reauth", status);
+	password_field(&req->out);
+	if (req->actor->totp_enabled)
+		ui_code_field(&req->out, _("Code from your authenticator app"), 6);
 	form_end(req, _("Confirm"));
 	page_end(req);
 }
@@ -229,19 +237,8 @@ void ui_reauth_submit(struct request *req)
 		reauth_form(req, _("The password is not right."), 422);
 		return;
 	}
-	if (auth_reauth(&ctx, req->actor, pw, req_form(req, "code"), &res, &err) < 0) {
-		struct svc s = { .error = err };
-		web_svc_fail(req, &s, SVC_ERROR);
+	int rc = auth_reauth(&ctx, req->actor, pw, req_form(req, "code"), &res, &err);
+	if (step_failed(req, rc, err, &res, reauth_form, _("The password or code is not right.")))
 		return;
-	}
-	if (res.outcome == SIGNIN_LOCKED) {
-		locked(req, res.retry_after);
-		reauth_form(req, _("Too many attempts. Wait a few minutes and try again."), 429);
-		return;
-	}
-	if (res.outcome != SIGNIN_OK) {
-		reauth_form(req, _("The password or code is not right."), 401);
-		return;
-	}
 	req_redirect(req, web_safe_next(req_form(req, "next")));
 }

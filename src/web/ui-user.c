@@ -10,6 +10,7 @@
 #include "model/user.h"
 #include "web/forms.h"
 #include "web/session-web.h"
+#include "web/ui-common.h"
 #include "web/ui.h"
 #include "web/web.h"
 
@@ -61,33 +62,9 @@ int64_t user_path_id(struct request *req)
 
 /* ---- small pieces ---------------------------------------------------------- */
 
-static void utc_minute(struct buf *o, int64_t at)
-{
-	time_t t = (time_t)at;
-	struct tm tm;
-	char iso[32], shown[32];
-	gmtime_r(&t, &tm);
-	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strftime(shown, sizeof shown, "%Y-%m-%d %H:%M UTC", &tm);
-	html_raw(o, "<time datetime=\"");
-	html_attr(o, iso);
-	html_raw(o, "\">");
-	html_txt(o, shown);
-	html_raw(o, "</time>");
-}
-
-static void h1(struct request *req, const char *text)
-{
-	html_raw(&req->out, "<h1>");
-	html_txt(&req->out, text);
-	html_raw(&req->out, "</h1>\n");
-}
-
 static void status_tag(struct buf *o, const char *status)
 {
-	html_raw(o, str_eq(status, "active") ? "<span class=\"tag good\">" : "<span class=\"tag bad\">");
-	html_txt(o, picklist_label(&pl_user_status, status));
-	html_raw(o, "</span>");
+	ui_tag(o, str_eq(status, "active"), picklist_label(&pl_user_status, status));
 }
 
 static const char *org_choice_name(const struct user_org_choice *c, const char *lang)
@@ -170,20 +147,25 @@ static bool field_problem(const struct svc *s, const char **errors)
 
 /* ---- the list -------------------------------------------------------------- */
 
-static void list_query(struct buf *b, const char *const *values, int64_t page)
+/* The list's address with the filters and a page. */
+static const char *list_href(struct request *req, const char *const *values, int64_t page)
 {
+	struct buf b;
+	buf_init_arena(&b, req->arena);
+	buf_puts(&b, "/users");
 	bool first = true;
 	for (size_t i = 0; i < UF__COUNT; i++) {
 		if (i == UF_PAGE || values[i] == NULL || values[i][0] == '\0')
 			continue;
-		buf_puts(b, first ? "?" : "&");
+		buf_puts(&b, first ? "?" : "&");
 		first = false;
-		buf_puts(b, user_filter_fields[i].name);
-		buf_putc(b, '=');
-		html_url_arg(b, values[i]);
+		buf_puts(&b, user_filter_fields[i].name);
+		buf_putc(&b, '=');
+		html_url_arg(&b, values[i]);
 	}
 	if (page > 1)
-		buf_printf(b, "%spage=%lld", first ? "?" : "&", (long long)page);
+		buf_printf(&b, "%spage=%lld", first ? "?" : "&", (long long)page);
+	return b.data;
 }
 
 static void users_table(struct request *req, struct user **users, size_t n)
@@ -249,7 +231,7 @@ void ui_user_list(struct request *req)
 	if (nerr > 0)
 		req->status = 422;
 	page_begin(req, _("Users"));
-	h1(req, _("Users"));
+	ui_h1(req, _("Users"));
 	if (!any_org) {
 		html_raw(o, "<p class=\"lead\">");
 		html_txt(o, _("The accounts of your organization."));
@@ -262,19 +244,13 @@ void ui_user_list(struct request *req)
 	}
 	if (nerr > 0)
 		form_error_summary(req, &user_filter_rt, errors);
-	html_raw(o, "<form method=\"get\" action=\"/users\" class=\"filters\" role=\"search\" aria-label=\"");
-	html_attr(o, _("Filter the accounts"));
-	html_raw(o, "\">\n");
+	ui_filters_begin(req, "/users", _("Filter the accounts"));
 	form_field(req, &user_filter_fields[UF_Q], values[UF_Q], errors[UF_Q]);
 	if (any_org)
 		org_select(req, orgs, norgs, values[UF_ORG], errors[UF_ORG], true);
 	form_field(req, &user_filter_fields[UF_ROLE], values[UF_ROLE], errors[UF_ROLE]);
 	form_field(req, &user_filter_fields[UF_STATUS], values[UF_STATUS], errors[UF_STATUS]);
-	html_raw(o, "<div class=\"actions\"><button type=\"submit\">");
-	html_txt(o, _("Show"));
-	html_raw(o, "</button> <a class=\"button secondary\" href=\"/users\">");
-	html_txt(o, _("Clear filters"));
-	html_raw(o, "</a></div>\n</form>\n");
+	ui_filters_end(req, _("Show"), "/users", _("Clear filters"));
 	if (nerr == 0) {
 		html_raw(o, "<p>");
 		html_txt(o, arena_printf(req->arena,
@@ -287,34 +263,15 @@ void ui_user_list(struct request *req)
 	int per_page = f.per_page > 0 ? f.per_page : USER_LIST_DEFAULT;
 	int64_t page = f.page > 0 ? f.page : 1, pages = (total + per_page - 1) / per_page;
 	if (nerr == 0 && pages > 1) {
-		struct buf u;
-		buf_init_arena(&u, req->arena);
-		html_raw(o, "<nav class=\"pager\" aria-label=\"");
-		html_attr(o, _("Pages"));
-		html_raw(o, "\">");
-		if (page > 1) {
-			buf_puts(&u, "/users");
-			list_query(&u, values, page - 1);
-			html_raw(o, "<a rel=\"prev\" href=\"");
-			html_attr(o, u.data);
-			html_raw(o, "\">");
-			html_txt(o, _("Previous page"));
-			html_raw(o, "</a>");
-		}
+		ui_pager_begin(req);
+		if (page > 1)
+			ui_pager_link(req, "prev", list_href(req, values, page - 1), _("Previous page"));
 		html_raw(o, "<span>");
 		html_txt(o, arena_printf(req->arena, _("Page %lld of %lld"), (long long)page, (long long)pages));
 		html_raw(o, "</span>");
-		if (page < pages) {
-			buf_reset(&u);
-			buf_puts(&u, "/users");
-			list_query(&u, values, page + 1);
-			html_raw(o, "<a rel=\"next\" href=\"");
-			html_attr(o, u.data);
-			html_raw(o, "\">");
-			html_txt(o, _("Next page"));
-			html_raw(o, "</a>");
-		}
-		html_raw(o, "</nav>\n");
+		if (page < pages)
+			ui_pager_link(req, "next", list_href(req, values, page + 1), _("Next page"));
+		ui_pager_end(req);
 	}
 	page_end(req);
 }
@@ -329,7 +286,7 @@ static void new_form(struct request *req, const char *const *values, const char 
 		return;
 	req->status = status;
 	page_begin(req, _("New account"));
-	h1(req, _("New account"));
+	ui_h1(req, _("New account"));
 	html_raw(&req->out, "<p>");
 	html_txt(&req->out, _("Managers, coordinators, auditors and administrators set up a second factor "
 			      "(an authenticator app) when they first sign in."));
@@ -383,13 +340,11 @@ void ui_user_create(struct request *req)
 
 /* ---- one account ----------------------------------------------------------- */
 
-static void fact(struct buf *o, const char *term, const char *value)
+static void time_fact(struct buf *o, const char *term, int64_t at)
 {
-	html_raw(o, "<dt>");
-	html_txt(o, term);
-	html_raw(o, "</dt><dd>");
-	html_txt(o, value);
-	html_raw(o, "</dd>\n");
+	ui_fact_begin(o, term);
+	ui_time_utc(o, at, true);
+	ui_fact_end(o);
 }
 
 static const char *done_message(const char *done)
@@ -434,36 +389,25 @@ static void view_page(struct request *req, const struct user *u, const char *pro
 	bool self = req->actor->user_id == u->id;
 	req->status = status;
 	page_begin(req, u->v[USER_DISPLAY_NAME]);
-	h1(req, u->v[USER_DISPLAY_NAME]);
+	ui_h1(req, u->v[USER_DISPLAY_NAME]);
 	const char *done = problem ? NULL : done_message(req_query(req, "done"));
 	if (done)
 		notice(req, "ok", done);
 	if (problem && problem_field == NULL)
 		notice(req, "error", gettext(problem));
 	html_raw(o, "<dl class=\"facts\">\n");
-	fact(o, _("E-mail address"), u->v[USER_EMAIL]);
-	fact(o, _("Organization"), arena_printf(req->arena, "%s (%s)", user_org_name(u, req->lang), u->v[USER_ORG]));
-	fact(o, _("Role"), picklist_label(&pl_role, u->v[USER_ROLE]));
-	html_raw(o, "<dt>");
-	html_txt(o, _("Status"));
-	html_raw(o, "</dt><dd>");
+	ui_fact(o, _("E-mail address"), u->v[USER_EMAIL]);
+	ui_fact(o, _("Organization"), arena_printf(req->arena, "%s (%s)", user_org_name(u, req->lang), u->v[USER_ORG]));
+	ui_fact(o, _("Role"), picklist_label(&pl_role, u->v[USER_ROLE]));
+	ui_fact_begin(o, _("Status"));
 	status_tag(o, u->v[USER_STATUS]);
-	html_raw(o, "</dd>\n");
-	fact(o, _("Language"), *u->v[USER_LANG] ? picklist_label(&pl_user_lang, u->v[USER_LANG]) : _("as the browser"));
-	fact(o, _("Second factor"), u->totp_enabled ? _("set up") : _("not set up"));
-	html_raw(o, "<dt>");
-	html_txt(o, _("Password changed"));
-	html_raw(o, "</dt><dd>");
-	utc_minute(o, u->password_changed_at);
-	html_raw(o, "</dd>\n<dt>");
-	html_txt(o, _("Created"));
-	html_raw(o, "</dt><dd>");
-	utc_minute(o, u->created_at);
-	html_raw(o, "</dd>\n<dt>");
-	html_txt(o, _("Last changed"));
-	html_raw(o, "</dt><dd>");
-	utc_minute(o, u->updated_at);
-	html_raw(o, "</dd>\n</dl>\n");
+	ui_fact_end(o);
+	ui_fact(o, _("Language"), *u->v[USER_LANG] ? picklist_label(&pl_user_lang, u->v[USER_LANG]) : _("as the browser"));
+	ui_fact(o, _("Second factor"), u->totp_enabled ? _("set up") : _("not set up"));
+	time_fact(o, _("Password changed"), u->password_changed_at);
+	time_fact(o, _("Created"), u->created_at);
+	time_fact(o, _("Last changed"), u->updated_at);
+	html_raw(o, "</dl>\n");
 	if (may_edit) {
 		html_raw(o, "<p><a class=\"button secondary\" href=\"/users/");
 		html_int(o, u->id);
@@ -480,16 +424,12 @@ static void view_page(struct request *req, const struct user *u, const char *pro
 		html_raw(o, "<div class=\"notice warn\" role=\"status\"><p>");
 		html_txt(o, _("Changing the role, disabling and resetting an account need your password confirmed "
 			      "within the last five minutes."));
-		html_raw(o, " <a href=\"/reauth?next=");
-		html_url_arg(o, arena_printf(req->arena, "/users/%lld", (long long)u->id));
-		html_raw(o, "\">");
-		html_txt(o, _("Confirm your password"));
-		html_raw(o, "</a></p></div>\n");
+		html_raw(o, " ");
+		ui_reauth_link(o, arena_printf(req->arena, "/users/%lld", (long long)u->id));
+		html_raw(o, "</p></div>\n");
 	}
 	if (may_role) {
-		html_raw(o, "<h2>");
-		html_txt(o, _("Role"));
-		html_raw(o, "</h2>\n");
+		ui_h2(req, _("Role"));
 		action_form_begin(req, u, "role");
 		const char *err = problem && str_eq(problem_field, "role") ? problem : NULL;
 		form_field(req, &user_record.fields[USER_ROLE], role_value ? role_value : u->v[USER_ROLE], err);
@@ -497,9 +437,8 @@ static void view_page(struct request *req, const struct user *u, const char *pro
 	}
 	if (may_disable) {
 		bool active = str_eq(u->v[USER_STATUS], "active");
-		html_raw(o, "<h2>");
-		html_txt(o, _("Access"));
-		html_raw(o, "</h2>\n<p>");
+		ui_h2(req, _("Access"));
+		html_raw(o, "<p>");
 		html_txt(o, active ? _("Disabling ends the person's sessions at once; they cannot sign in until the "
 				       "account is enabled again.")
 				   : _("This account is disabled: the person cannot sign in."));
@@ -508,9 +447,8 @@ static void view_page(struct request *req, const struct user *u, const char *pro
 		form_end(req, active ? _("Disable account") : _("Enable account"));
 	}
 	if (may_reset) {
-		html_raw(o, "<h2>");
-		html_txt(o, _("Reset password and second factor"));
-		html_raw(o, "</h2>\n<p>");
+		ui_h2(req, _("Reset password and second factor"));
+		html_raw(o, "<p>");
 		html_txt(o, _("For a person who lost their password or phone: sets a temporary password, removes "
 			      "the second factor and ends their sessions."));
 		html_raw(o, "</p>\n");
@@ -557,13 +495,12 @@ static void edit_form(struct request *req, const struct user *u, const char *con
 	req->status = status;
 	const char *title = arena_printf(req->arena, _("Edit %s"), u->v[USER_DISPLAY_NAME]);
 	page_begin(req, title);
-	h1(req, title);
+	ui_h1(req, title);
 	if (problem)
 		notice(req, "error", gettext(problem));
 	form_error_summary(req, &user_record, errors);
 	form_begin(req, arena_printf(req->arena, "/users/%lld/edit", (long long)u->id));
-	html_hidden(&req->out, "version", arena_printf(req->arena, "%lld", (long long)version));
-	html_raw(&req->out, "\n");
+	ui_version_hidden(req, version);
 	for (int i = 0; i < USER__NFIELDS; i++) {
 		if (!user_field_editable((enum user_field)i, false))
 			continue;
@@ -603,10 +540,8 @@ void ui_user_edit(struct request *req)
 		nerr--;
 	}
 	int64_t version = 0;
-	if (str_to_i64(req_form(req, "version"), 1, INT64_MAX, &version) < 0) {
-		web_error(req, 400, N_("The form is incomplete. Reload the page and try again."), "version");
+	if (!ui_version_read(req, &version))
 		return;
-	}
 	if (nerr > 0) {
 		edit_form(req, u, values, errors, NULL, version, 422);
 		return;

@@ -92,4 +92,42 @@ int audit_fetch(struct request *req, const struct audit_filter *f, struct audit_
 /* Walks the chain and records the check in the trail (api-audit.c): 0 intact, 1 broken, -1 after answering. */
 int audit_verify_recorded(struct request *req, int64_t *count_r, int64_t *bad_r, const char **why_r);
 
+/* api-screening.c */
+void api_screening_evaluate(struct request *req);
+void api_screening_profiles(struct request *req);
+void api_case_screening_add(struct request *req);
+void api_case_screening_list(struct request *req);
+void api_case_consent_add(struct request *req);
+void api_case_consent_list(struct request *req);
+void api_consent_withdraw(struct request *req);
+
+/* api-case.c */
+void api_person_list(struct request *req);
+void api_person_create(struct request *req);
+void api_person_get(struct request *req);
+void api_person_patch(struct request *req);
+void api_case_list(struct request *req);
+void api_case_create(struct request *req);
+void api_case_get(struct request *req);
+void api_case_patch(struct request *req);
+void api_case_assign(struct request *req);
+void api_case_notes(struct request *req);
+void api_case_note_add(struct request *req);
+void api_case_history(struct request *req);
+/* ui-case.c */
+/* (with ui-case-list.c, ui-person.c and ui-case-fields.c; what they share is in ui-case.h) */
+void ui_case_list(struct request *req);
+void ui_case_search(struct request *req);
+void ui_case_list_reveal(struct request *req);
+void ui_case_new(struct request *req);
+void ui_case_create(struct request *req);
+void ui_case_view(struct request *req);
+void ui_case_reveal(struct request *req);
+void ui_case_edit_page(struct request *req);
+void ui_case_edit(struct request *req);
+void ui_case_note(struct request *req);
+void ui_case_assign(struct request *req);
+void ui_person_edit_page(struct request *req);
+void ui_person_edit(struct request *req);
+
 #endif

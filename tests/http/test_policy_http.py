@@ -7,25 +7,35 @@ import os
 import re
 import time
 
-from harness import (ROOT, Browser, Server, add_org, add_user, api_login, check, eq, test, totp_code)
+from harness import (ROOT, Browser, Server, add_org, add_user, api_login, check, eq, sql, test, totp_code)
 
 ROLES = ["admin", "coordinator", "manager", "caseworker", "hotline", "donor", "auditor"]
 PASSWORD = "another fine password 17"
 
 
-def unit_matrix():
-    """{action: {role: "o x s l" answers as 'y'/'-'}} from tests/unit/test-policy.c."""
+def unit_rows():
+    """[(action, needs_reauth, cells)] from tests/unit/test-policy.c."""
     src = open(os.path.join(ROOT, "tests", "unit", "test-policy.c"), encoding="utf-8").read()
     macros = dict(re.findall(r'#define (ANY|OWN|SELF|NO|ASSIGNED) "([y-]{5})"', src))
     eq(sorted(macros), ["ANY", "ASSIGNED", "NO", "OWN", "SELF"], "scope shorthands in test-policy.c:")
-    rows = re.findall(r'\{ "([a-z_.]+)", (?:true|false), \{ ([A-Z, ]+) \} \}', src)
-    check(len(rows) >= 16, f"only {len(rows)} rows read from test-policy.c")
-    table = {}
-    for action, cells in rows:
+    rows = re.findall(r'\{ "([a-z_.]+)", (true|false), \{ ([A-Z, ]+) \} \}', src)
+    check(len(rows) >= 27, f"only {len(rows)} rows read from test-policy.c")
+    out = []
+    for action, reauth_flag, cells in rows:
         names = [c.strip() for c in cells.split(",")]
         eq(len(names), len(ROLES) + 1, f"{action}: one cell per role and the console:")
-        table[action] = {role: macros[names[i]] for i, role in enumerate(ROLES)}
-    return table
+        out.append((action, reauth_flag == "true", {role: macros[names[i]] for i, role in enumerate(ROLES)}))
+    return out
+
+
+def unit_matrix():
+    """{action: {role: "o x s l a" answers as 'y'/'-'}} from tests/unit/test-policy.c."""
+    return {action: cells for action, _, cells in unit_rows()}
+
+
+def reauth_actions():
+    """The actions the unit matrix marks as needing a freshly confirmed password."""
+    return {action for action, needs, _ in unit_rows() if needs}
 
 
 class Ctx:
@@ -47,12 +57,55 @@ def setup():
         add_org(s, f"deact-{r}", region="UA-51")
     # API sign-ins take TOTP codes only: they go first, before any web sign-in uses a recovery code.
     c.tokens = {r: api_login(s, u) for r, u in c.users.items()}
+    cases_setup(c)
     c.browsers = {}
     for r, u in c.users.items():
         b = Browser(s, lang="en")
         b.login(u)
         c.browsers[r] = b
     return c
+
+
+def api_ok(c, token, method, path, body, status):
+    r = c.s.api(method, path, body, token=token)
+    eq(r.status, status, f"setup {method} {path}: {r.text[:300]}")
+    return r.json() if r.body else None
+
+
+def new_case(c, token, name):
+    """A person (registered as new: no duplicate check) and her case; (person id, case id)."""
+    p = api_ok(c, token, "POST", "/api/v1/persons",
+               {"prs_FirstName": name, "prs_SecondName": "Probe", "prs_Gender": "Feminine", "confirm_new": True}, 201)
+    k = api_ok(c, token, "POST", "/api/v1/cases", {"person_id": p["id"]}, 201)
+    return p["id"], k["id"]
+
+
+def new_consent(c, token, case_id):
+    return api_ok(c, token, "POST", f"/api/v1/cases/{case_id}/consents",
+                  {"purpose": "processing", "method": "signed_form"}, 201)["id"]
+
+
+def cases_setup(c):
+    """Records for the case actions: o (org-a, nobody assigned), x (org-b) and, per role,
+    a (org-a, that role's user assigned), each with a consent to withdraw."""
+    manager = c.tokens["manager"]
+    c.stranger_token = api_login(c.s, c.stranger)
+    c.person_o, c.case_o = new_case(c, manager, "Olha")
+    c.person_x, c.case_x = new_case(c, c.stranger_token, "Xenia")
+    c.consent_o = new_consent(c, manager, c.case_o)
+    c.consent_x = new_consent(c, c.stranger_token, c.case_x)
+    c.person_a, c.case_a, c.consent_a = {}, {}, {}
+    for i, role in enumerate(ROLES):
+        c.person_a[role], c.case_a[role] = new_case(c, manager, f"Anna{'abcdefg'[i]}")
+        uid = c.users[role].id
+        if role in ("manager", "caseworker", "hotline"):
+            api_ok(c, manager, "POST", f"/api/v1/cases/{c.case_a[role]}/assign", {"user_id": uid}, 200)
+        else:
+            # The service rightly refuses to assign these roles; the fixture asks what policy
+            # answers if they were (the "a" column of the matrix).
+            sql(c.s, "INSERT INTO case_workers (case_id, user_id, assigned_at) VALUES (?, ?, ?)",
+                (c.case_a[role], uid, int(time.time())))
+        c.consent_a[role] = new_consent(c, manager, c.case_a[role])
 
 
 def teardown(c):
@@ -70,7 +123,8 @@ def reauth(c, role):
 
 
 def probes(c, role):
-    """(action, context, method, path, body) — context is o(wn org), x (other org), s(elf) or l(ist)."""
+    """(action, context, method, path, body) — context is o(wn org), x (other org), s(elf), l(ist)
+    or a (own org, assigned to the actor)."""
     me = c.users[role]
     t = c.targets
     return [
@@ -99,23 +153,86 @@ def probes(c, role):
         ("audit.verify", "l", "GET", "/api/v1/audit/verify", None),
         # Managing one's own account has pages only (the API has GET /api/v1/me, open to everyone).
         ("self.manage", "s", "WEB", "/account", None),
+    ] + case_probes(c, role)
+
+
+# Actions the matrix decides that no route offers yet.  A route naming one of them (in
+# src/web/routes.c) fails every_action_has_a_probe until a probe is added here.
+NOT_ROUTED = {"consent.override"}
+SCREENING = {"profile": "adult_labour",
+             "indicators": ["dr_deceived_about_the_nature_of_the_job_location_or_employer"]}
+
+
+def case_probes(c, role):
+    """The case actions on o (own org, not assigned), x (other org) and a (own org, assigned)."""
+    o, x, a = c.case_o, c.case_x, c.case_a[role]
+    pa = c.person_a[role]
+    out = [
+        ("case.create", "l", "POST", "/api/v1/persons",
+         {"prs_FirstName": f"New{role}", "prs_SecondName": "Probe", "prs_Gender": "Feminine", "confirm_new": True}),
+        # A case is opened for a person the actor can see: hers, or another organization's.
+        ("case.create", "a", "POST", "/api/v1/cases", {"person_id": pa}),
+        ("case.create", "x", "POST", "/api/v1/cases", {"person_id": c.person_x}),
+        ("case.list", "l", "GET", "/api/v1/cases", None),
+        ("case.list", "l", "GET", "/api/v1/persons?q=Probe", None),
+        ("case.view", "a", "GET", f"/api/v1/persons/{pa}", None),
+        ("case.view", "x", "GET", f"/api/v1/persons/{c.person_x}", None),
+        ("case.view", "o", "GET", f"/api/v1/persons/{c.person_o}", None),
+        ("case.view", "a", "GET", f"/api/v1/cases/{a}/notes", None),
+        ("case.view", "x", "GET", f"/api/v1/cases/{x}/notes", None),
+        ("case.view", "a", "GET", f"/api/v1/cases/{a}/history", None),
+        ("case.view", "o", "GET", f"/api/v1/cases/{o}/history", None),
+        ("case.view", "a", "GET", f"/api/v1/cases/{a}/consents", None),
+        ("case.view", "x", "GET", f"/api/v1/cases/{x}/consents", None),
+        ("case.view", "a", "GET", f"/api/v1/cases/{a}/screenings", None),
+        ("case.view", "o", "GET", f"/api/v1/cases/{o}/screenings", None),
+        ("case.edit", "a", "PATCH", f"/api/v1/persons/{pa}", {"prs_MaritalStatus": "Single"}),
+        ("case.edit", "x", "PATCH", f"/api/v1/persons/{c.person_x}", {"prs_MaritalStatus": "Single"}),
+        ("case.assign", "o", "POST", f"/api/v1/cases/{o}/assign", {"user_id": c.colleague.id}),
+        ("case.assign", "x", "POST", f"/api/v1/cases/{x}/assign", {"user_id": c.stranger.id}),
+        ("case.assign", "a", "POST", f"/api/v1/cases/{a}/assign", {"user_id": c.colleague.id}),
+        ("case.reveal", "a", "GET", f"/api/v1/persons/{pa}?reveal=true", None),
+        ("consent.record", "a", "POST", f"/api/v1/consents/{c.consent_a[role]}/withdraw", {}),
+        ("consent.record", "x", "POST", f"/api/v1/consents/{c.consent_x}/withdraw", {}),
+        ("screening.evaluate", "l", "POST", "/api/v1/screening/evaluate", SCREENING),
+        ("screening.evaluate", "l", "GET", "/api/v1/screening/profiles", None),
     ]
+    for ctx, cid in (("o", o), ("x", x), ("a", a)):
+        out += [
+            ("case.view", ctx, "GET", f"/api/v1/cases/{cid}", None),
+            ("case.edit", ctx, "PATCH", f"/api/v1/cases/{cid}", {"needs": ["legal"]}),
+            ("case.reveal", ctx, "GET", f"/api/v1/cases/{cid}?reveal=true", None),
+            ("case.note", ctx, "POST", f"/api/v1/cases/{cid}/notes", {"text": f"A note by the {role}."}),
+            ("consent.record", ctx, "POST", f"/api/v1/cases/{cid}/consents",
+             {"purpose": "statistics", "method": "signed_form"}),
+            ("screening.record", ctx, "POST", f"/api/v1/cases/{cid}/screenings", SCREENING),
+        ]
+    # Only one manager withdraws the o consent; the others are refused before it matters.
+    out.append(("consent.record", "o", "POST", f"/api/v1/consents/{c.consent_o}/withdraw", {}))
+    return out
 
 
-CONTEXTS = "oxsl"
+CONTEXTS = "oxsla"
 
 
 @test
 def every_action_has_a_probe(c):
     table = unit_matrix()
     probed = {p[0] for p in probes(c, "admin")}
-    eq(sorted(set(table) - probed), [], "actions in the unit matrix without an HTTP request here:")
+    eq(sorted(set(table) - probed - NOT_ROUTED), [], "actions in the unit matrix without an HTTP request here:")
     eq(sorted(probed - set(table)), [], "requests for actions the unit matrix does not know:")
+    routes = open(os.path.join(ROOT, "src", "web", "routes.c"), encoding="utf-8").read()
+    routed = set(re.findall(r'^\s*\{ "[A-Z]+", "[^"]+",\s*\w+,\s*AUTH_\w+,\s*"([a-z_.]+)"', routes, re.M))
+    eq(sorted(NOT_ROUTED & routed), [], "routed actions still listed as NOT_ROUTED (add their probes):")
+    eq(sorted(routed - set(table)), [], "routes naming actions the unit matrix does not know:")
+    # Every context letter is probed for some case action, so the "a" column is exercised.
+    eq(sorted({p[1] for p in probes(c, "admin")}), sorted(CONTEXTS))
 
 
 def make_role_test(role):
     def t(c):
         table = unit_matrix()
+        needs_reauth = reauth_actions()
         reauthed = False
         wrong = []
         for action, ctx, method, path, body in probes(c, role):
@@ -123,9 +240,7 @@ def make_role_test(role):
             if method == "WEB":
                 r = c.browsers[role].get(path)
             else:
-                needs_reauth = method != "GET" and action in ("org.deactivate", "user.set_role", "user.disable",
-                                                              "user.reset")
-                if want and needs_reauth and not reauthed:
+                if want and action in needs_reauth and not reauthed:
                     reauth(c, role)
                     reauthed = True
                 r = c.s.api(method, path, body, token=c.tokens[role])
