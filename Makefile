@@ -48,7 +48,11 @@ $(O)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -o $@ $<
 
-$(O)/gen/embedded.c: $(O)/tools/embed $(MIGRATIONS) $(ASSETS) $(DATA) Makefile
+# The list of embedded files is itself a prerequisite, so removing a file also regenerates.
+EMBED_LIST := $(O)/gen/embedded.list
+$(shell mkdir -p $(O)/gen && (echo '$(MIGRATIONS) $(ASSETS) $(DATA)' | cmp -s - $(EMBED_LIST) 2>/dev/null \
+	|| echo '$(MIGRATIONS) $(ASSETS) $(DATA)' > $(EMBED_LIST)))
+$(O)/gen/embedded.c: $(O)/tools/embed $(MIGRATIONS) $(ASSETS) $(DATA) $(EMBED_LIST) Makefile
 	@mkdir -p $(dir $@)
 	$(O)/tools/embed migrations $(MIGRATIONS) > $@.tmp
 	$(O)/tools/embed assets $(ASSETS) | sed '/^#include/d;/^\/\*/d' >> $@.tmp
