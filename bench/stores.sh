@@ -326,8 +326,30 @@ EOF
 
 # --- 6. wrk ------------------------------------------------------------------
 
-declare -A RPS P50 P99 ERRS
+declare -A RPS P50 P99 ERRS CPU_NADIYA CPU_PG OTHER
 FAILED=0
+HZ=$(getconf CLK_TCK)
+
+# CPU time, so the figures can say where the time went: throughput alone hides
+# whether nadiya, PostgreSQL or the rest of the machine used the cores.
+# proc_ticks PID [kids]: user + system ticks of PID (and, with kids, of its
+# children: the postmaster and its backends).  The comm field may hold spaces,
+# so fields are counted after its closing parenthesis.
+proc_ticks() {
+    cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$1" -v kids="${2:-}" '
+        { pid = $1; sub(/^.*\) /, ""); if (pid == p || (kids != "" && $2 == p)) s += $12 + $13 }
+        END { print s + 0 }'
+}
+# machine_ticks: busy and total ticks of all CPUs.
+machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+# children_seconds: CPU seconds of the children this shell has waited for (wrk).
+# `times` runs in this shell (a subshell would report its own children).
+children_seconds() {
+    times >"$TMP/times"
+    awk 'function sec(x, m) { m = x; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", x); sub(/s$/, "", x); return m * 60 + x }
+         NR == 2 { printf "%.3f", sec($1) + sec($2) }' "$TMP/times"
+}
+postmaster_pid() { head -n 1 "$TMP/pg/data/postmaster.pid" 2>/dev/null || echo 0; }
 
 # kv KEY LINE: the number after KEY= on the STORES line that bench/lua/stores-auth.lua prints.
 kv() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$2"; }
@@ -344,6 +366,12 @@ measure() { # STORE ENDPOINT
     echo "+ [${STORE_LABEL[$store]}] wrk -t$THREADS -c$CONNS -d${DURATION}s -s bench/lua/stores-auth.lua $BASE${EP_URL[$ep]} (as the $acct)" >&2
     local -a env=(BENCH_LANG=uk)
     if [[ $kind == web ]]; then env+=("BENCH_COOKIE=$(cred "$store" "$acct" web)"); else env+=("BENCH_AUTHORIZATION=$(cred "$store" "$acct" api)"); fi
+    local post=0 n0 n1 p0=0 p1=0 b0 b1 t0 t1 w0 w1
+    [[ $store == postgresql ]] && post=$(postmaster_pid)
+    n0=$(proc_ticks "$SERVER_PID")
+    ((post == 0)) || p0=$(proc_ticks "$post" kids)
+    read -r b0 t0 < <(machine_ticks)
+    w0=$(children_seconds)
     env "${env[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" -s "$LUA" "$BASE${EP_URL[$ep]}" >"$out" 2>&1 &
     WRK_PID=$!
     if ! wait "$WRK_PID"; then
@@ -352,6 +380,10 @@ measure() { # STORE ENDPOINT
         die "wrk failed against ${EP_URL[$ep]} on ${STORE_LABEL[$store]}"
     fi
     WRK_PID=""
+    w1=$(children_seconds)
+    read -r b1 t1 < <(machine_ticks)
+    n1=$(proc_ticks "$SERVER_PID")
+    ((post == 0)) || p1=$(proc_ticks "$post" kids)
     kill -0 "$SERVER_PID" 2>/dev/null \
         || { tail -n 20 "$TMP/serve-$store.log" >&2; die "nadiya exited during the benchmark (${STORE_LABEL[$store]})"; }
     RPS[$store/$ep]=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
@@ -359,6 +391,15 @@ measure() { # STORE ENDPOINT
     [[ -n ${RPS[$store/$ep]} && -n $line ]] || { cat "$out" >&2; die "no figures in wrk output for ${EP_URL[$ep]}"; }
     P50[$store/$ep]=$(kv p50_us "$line")
     P99[$store/$ep]=$(kv p99_us "$line")
+    # CPU per request: nadiya, PostgreSQL (0 on SQLite); and the share of the
+    # machine that went to other processes (not nadiya, PostgreSQL or wrk).
+    local cn cp co
+    read -r cn cp co < <(awk -v n=$((n1 - n0)) -v p=$((p1 - p0)) -v b=$((b1 - b0)) -v t=$((t1 - t0)) \
+        -v w0="$w0" -v w1="$w1" -v hz="$HZ" -v req="$(kv requests "$line")" 'BEGIN {
+            if (req < 1) req = 1
+            other = t > 0 ? 100 * (b - n - p - (w1 - w0) * hz) / t : 0
+            printf "%.0f %.0f %.0f\n", n / hz / req * 1e6, p / hz / req * 1e6, other < 0 ? 0 : other }')
+    CPU_NADIYA[$store/$ep]=$cn CPU_PG[$store/$ep]=$cp OTHER[$store/$ep]=$co
     local e=""
     local sock=$(( $(kv err_connect "$line") + $(kv err_read "$line") + $(kv err_write "$line") + $(kv err_timeout "$line") ))
     ((sock == 0)) || e="socket errors: $sock"
@@ -436,13 +477,13 @@ echo "Stores benchmark: wrk -t$THREADS -c$CONNS -d${DURATION}s per endpoint and 
 echo "nadiya serve --threads 2 --log-level warn (pool of 4 connections), one server at a time."
 echo "Data: nadiya demo on each store (${NORGS[sqlite]} organizations, an account for every role)."
 echo "PostgreSQL $PG_VERSION: throw-away cluster on 127.0.0.1 (tests/pg-cluster: fsync off), same machine."
-echo "Latency p50/p99 in ms. PG stmt/req: statements PostgreSQL ran per request (log_statement = all)."
+echo "Latency p50/p99 in ms."
 echo
-fmt='%-36s %-10s %10s %10s %7s %13s %13s %11s  %s\n'
+fmt='%-36s %-10s %10s %10s %7s %13s %13s  %s\n'
 # shellcheck disable=SC2059  # fmt is the format
-printf "$fmt" "endpoint" "account" "SQLite r/s" "PG r/s" "ratio" "SQLite p50/99" "PG p50/99" "PG stmt/req" "verdict"
+printf "$fmt" "endpoint" "account" "SQLite r/s" "PG r/s" "ratio" "SQLite p50/99" "PG p50/99" "verdict"
 # shellcheck disable=SC2059
-printf "$fmt" "------------------------------------" "----------" "----------" "----------" "-------" "-------------" "-------------" "-----------" "-------"
+printf "$fmt" "------------------------------------" "----------" "----------" "----------" "-------" "-------------" "-------------" "-------"
 over=()
 declare -A RATIO
 for ep in "${EP_NAMES[@]}"; do
@@ -452,8 +493,27 @@ for ep in "${EP_NAMES[@]}"; do
     # shellcheck disable=SC2059
     printf "$fmt" "${EP_URL[$ep]}" "${EP_ACCT[$ep]}" "${RPS[sqlite/$ep]}" "${RPS[postgresql/$ep]}" "$r" \
         "$(ms "${P50[sqlite/$ep]}")/$(ms "${P99[sqlite/$ep]}")" \
-        "$(ms "${P50[postgresql/$ep]}")/$(ms "${P99[postgresql/$ep]}")" "${STMTS[$ep]:--}" "$v"
+        "$(ms "${P50[postgresql/$ep]}")/$(ms "${P99[postgresql/$ep]}")" "$v"
 done
+echo
+echo "Where the time goes: CPU microseconds per request (user + system, from /proc) of nadiya and of"
+echo "the PostgreSQL server processes; the CPU ratio is (PG nadiya + PG postgres) / SQLite nadiya."
+echo "PG stmt/req: statements PostgreSQL ran per request, each a round trip (log_statement = all)."
+echo
+fmt2='%-36s %13s %13s %13s %9s %11s\n'
+# shellcheck disable=SC2059
+printf "$fmt2" "endpoint" "SQLite nadiya" "PG nadiya" "PG postgres" "CPU ratio" "PG stmt/req"
+# shellcheck disable=SC2059
+printf "$fmt2" "------------------------------------" "-------------" "-------------" "-------------" "---------" "-----------"
+for ep in "${EP_NAMES[@]}"; do
+    # shellcheck disable=SC2059
+    printf "$fmt2" "${EP_URL[$ep]}" "${CPU_NADIYA[sqlite/$ep]}" "${CPU_NADIYA[postgresql/$ep]}" "${CPU_PG[postgresql/$ep]}" \
+        "$(ratio $((CPU_NADIYA[postgresql/$ep] + CPU_PG[postgresql/$ep])) "${CPU_NADIYA[sqlite/$ep]}")" "${STMTS[$ep]:--}"
+done
+echo
+mean_other() { for ep in "${EP_NAMES[@]}"; do echo "${OTHER[$1/$ep]}"; done | awk '{ s += $1; n++ } END { printf "%.0f", s / n }'; }
+echo "CPU taken by other processes (not nadiya, PostgreSQL or wrk) during the runs, on average:" \
+    "$(mean_other sqlite)% of the machine for SQLite, $(mean_other postgresql)% for PostgreSQL."
 echo
 for ep in "${EP_NAMES[@]}"; do
     for store in "${STORES[@]}"; do

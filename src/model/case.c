@@ -5,6 +5,7 @@
 #include "crypto/seal.h"
 #include "model/htcds.h"
 #include "model/person.h"
+#include "model/referral.h"
 #include "model/sealed.h"
 #include "store/db.h"
 
@@ -186,7 +187,38 @@ int case_resource(struct svc *s, struct db_conn *c, int64_t id, struct resource 
 			*person_id_r = db_rows_int(r, 1);
 	}
 	db_rows_free(&r);
+	if (rc == 1 && s->actor && s->actor->org_id && res_r->org_id != s->actor->org_id) {
+		/* Another organization sees the case only through a live referral to it. */
+		const char *shared;
+		int ref = referral_access(c, id, s->actor->org_id, (int64_t)time(NULL), &shared, s->arena, &s->error);
+		if (ref < 0)
+			return SVC_ERROR;
+		res_r->referred = ref > 0;
+	}
 	return rc < 0 ? SVC_ERROR : rc == 0 ? SVC_NOT_FOUND : SVC_OK;
+}
+
+/* What a receiving organization may see of a case: only the fields its referrals share. */
+static void mask_for_receiver(struct svc *s, struct db_conn *c, struct case_rec *r)
+{
+	const char *shared = NULL;
+	if (referral_access(c, r->id, s->actor->org_id, (int64_t)time(NULL), &shared, s->arena, &s->error) <= 0)
+		shared = "case_code";
+	bool exp = referral_shares(shared, "experience"), needs = referral_shares(shared, "needs");
+	for (int i = 0; i < C__COUNT; i++) {
+		bool keep = (i == C_NEEDS && needs) || (i == C_NEEDS_NOTES && needs) ||
+			    (exp && i >= C_TRAFFICKING_STATUS && i <= C_AGE_WHEN_TRAFFICKED) || i == C_STATUS;
+		if (!keep)
+			r->v[i] = "";
+	}
+	if (!referral_shares(shared, "gender"))
+		r->gender = "";
+	if (!referral_shares(shared, "age_band"))
+		r->age_band = "";
+	if (!referral_shares(shared, "region"))
+		r->residence_region = "";
+	r->caseworkers = "";
+	r->shared_fields = shared;
 }
 
 static void read_row(struct svc *s, struct db_rows *r, struct case_rec *x)
@@ -420,6 +452,7 @@ int case_get(struct svc *s, int64_t id, bool open_sealed, struct case_rec *r)
 	}
 	if (rc != SVC_OK || (rc = load_case(s, c, id, r)) != SVC_OK)
 		goto out;
+	bool receiver = s->actor->role != ROLE_SYSTEM && res.org_id != s->actor->org_id;
 	if (open_sealed) {
 		if (sealed_get_record(c, s->key, SEALED_CASE, id, &case_record, s->arena, r->v, &s->error) < 0 ||
 		    svc_audit(s, c, "case.view-sealed", "case", r->code, "ok", "") != SVC_OK) {
@@ -427,7 +460,11 @@ int case_get(struct svc *s, int64_t id, bool open_sealed, struct case_rec *r)
 			goto out;
 		}
 		r->opened = true;
+		if (receiver)
+			mask_for_receiver(s, c, r);
 		rc = svc_commit(s, &c);
+	} else if (receiver) {
+		mask_for_receiver(s, c, r);
 	}
 out:
 	svc_abort(s, &c);

@@ -64,6 +64,7 @@ struct case_rec {
 	const char *gender, *age_band, *residence_region;
 	const char *caseworkers;     /* display names, comma-separated */
 	bool assigned;               /* the actor is assigned to it */
+	const char *shared_fields;   /* for a receiving organization: what its referrals share; NULL for the owner */
 };
 
 /* Creates a case for a person the actor may see; fills r.  Assigns the actor when a caseworker or hotline. */

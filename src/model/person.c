@@ -4,6 +4,7 @@
 #include "base/str.h"
 #include "crypto/blind.h"
 #include "model/htcds.h"
+#include "model/referral.h"
 #include "model/sealed.h"
 #include "store/db.h"
 
@@ -181,6 +182,13 @@ int person_resource(struct svc *s, struct db_conn *c, int64_t id, struct resourc
 		res_r->assigned = (uid && db_rows_int(r, 1) == uid) || db_rows_int(r, 2) > 0;
 	}
 	db_rows_free(&r);
+	if (rc == 1 && s->actor && s->actor->org_id && res_r->org_id != s->actor->org_id) {
+		const char *shared;
+		int ref = referral_person_access(c, id, s->actor->org_id, (int64_t)time(NULL), &shared, s->arena, &s->error);
+		if (ref < 0)
+			return SVC_ERROR;
+		res_r->referred = ref > 0;
+	}
 	return rc < 0 ? SVC_ERROR : rc == 0 ? SVC_NOT_FOUND : SVC_OK;
 }
 
@@ -320,6 +328,18 @@ int person_get(struct svc *s, int64_t id, bool open_sealed, struct person *p_r)
 		}
 		p_r->opened = true;
 		rc = svc_commit(s, &c);
+	}
+	if (rc == SVC_OK && s->actor->role != ROLE_SYSTEM && res.org_id != s->actor->org_id) {
+		/* A receiving organization sees only what its referrals share. */
+		const char *shared = NULL;
+		struct db_conn *c2 = svc_begin(s, false);
+		if (c2 == NULL)
+			return SVC_ERROR;
+		if (referral_person_access(c2, id, s->actor->org_id, (int64_t)time(NULL), &shared, s->arena, &s->error) < 0)
+			rc = SVC_ERROR;
+		svc_abort(s, &c2);
+		referral_mask_person(shared ? shared : "", p_r->v);
+		p_r->age_band = referral_shares(shared, "age_band") ? p_r->age_band : "";
 	}
 out:
 	svc_abort(s, &c);

@@ -23,6 +23,8 @@ DB_QUERY(q_rk_cf_batch, "SELECT case_id, field, sealed FROM case_fields WHERE ke
 DB_QUERY(q_rk_cf_set, "UPDATE case_fields SET sealed = ?, key_id = ? WHERE case_id = ? AND field = ? AND key_id = ?");
 DB_QUERY(q_rk_nf_batch, "SELECT consent_id, field, sealed FROM consent_fields WHERE key_id = ? LIMIT ?");
 DB_QUERY(q_rk_nf_set, "UPDATE consent_fields SET sealed = ?, key_id = ? WHERE consent_id = ? AND field = ? AND key_id = ?");
+DB_QUERY(q_rk_rf_batch, "SELECT referral_id, field, sealed FROM referral_fields WHERE key_id = ? LIMIT ?");
+DB_QUERY(q_rk_rf_set, "UPDATE referral_fields SET sealed = ?, key_id = ? WHERE referral_id = ? AND field = ? AND key_id = ?");
 DB_QUERY(q_rk_notes_batch, "SELECT id, 'text', sealed FROM case_notes WHERE key_id = ? LIMIT ?");
 DB_QUERY(q_rk_notes_set, "UPDATE case_notes SET sealed = ?, key_id = ? WHERE id = ? AND 'text' = ? AND key_id = ?");
 /* TOTP secrets have no key id: which key opens one is tried (the AEAD says which). */
@@ -39,6 +41,7 @@ static const struct sealed_set sets[] = {
 	{ "persons", &q_rk_pf_batch, &q_rk_pf_set },
 	{ "cases", &q_rk_cf_batch, &q_rk_cf_set },
 	{ "consents", &q_rk_nf_batch, &q_rk_nf_set },
+	{ "referrals", &q_rk_rf_batch, &q_rk_rf_set },
 	{ "case_notes", &q_rk_notes_batch, &q_rk_notes_set },
 };
 
@@ -168,7 +171,7 @@ int rekey_run(struct db *db, const struct master_key *old_k, const struct master
 				db_rollback(c);
 				break;
 			}
-			if (t == 3)
+			if (sets[t].batch == &q_rk_notes_batch)
 				st->notes += n;
 			else
 				st->fields += n;

@@ -58,7 +58,8 @@ static void load_profile(const struct embedded_file *f, struct ilo_profile *p)
 		if (k < 6 || n >= cap)
 			continue;
 		p->name = fl[0];
-		ind[n] = (struct ilo_indicator){ fl[1], fl[2], fl[3][0], fl[4], fl[5] };
+		/* The Ukrainian label is a seventh column; a deployment's own list may leave it out. */
+		ind[n] = (struct ilo_indicator){ fl[1], fl[2], fl[3][0], fl[4], fl[5], k >= 7 ? fl[6] : "" };
 		bool seen = false;
 		for (int d = 0; d < p->ndims; d++)
 			seen |= strcmp(p->dims[d], fl[1]) == 0;
@@ -169,6 +170,13 @@ const struct ilo_profile *screening_profile(const char *name)
 	return NULL;
 }
 
+const char *ilo_indicator_label(const struct ilo_indicator *x, const char *lang)
+{
+	if (str_eq(lang, "uk") && x->label_uk && *x->label_uk)
+		return x->label_uk;
+	return x->label;
+}
+
 static bool dim_positive(const struct screening_result *r, const char *code)
 {
 	for (int d = 0; d < r->ndims; d++)
@@ -264,10 +272,14 @@ json_t *screening_result_json(const struct screening_result *r)
 		p += l + (e ? 1 : 0);
 	}
 	return json_pack("{s:s,s:o,s:s,s:o,s:s}", "profile", r->profile, "dimensions", dims, "result", r->outcome,
-			 "routes", routes, "message",
-			 str_eq(r->outcome, "possible_victim")
-				 ? gettext("Possible victim — refer for formal identification. This is not a legal finding.")
-				 : gettext("The indicators present do not meet the rule. This does not rule trafficking out."));
+			 "routes", routes, "message", screening_outcome_message(r->outcome));
+}
+
+const char *screening_outcome_message(const char *outcome)
+{
+	return str_eq(outcome, "possible_victim")
+		       ? gettext("Possible victim — refer for formal identification. This is not a legal finding.")
+		       : gettext("The indicators present do not meet the rule. This does not rule trafficking out.");
 }
 
 DB_QUERY(q_screen_insert, "INSERT INTO screenings (case_id, profile, indicators, result, outcome, screened_at,"
@@ -275,6 +287,9 @@ DB_QUERY(q_screen_insert, "INSERT INTO screenings (case_id, profile, indicators,
 DB_QUERY(q_screen_list, "SELECT s.id, s.screened_at, COALESCE(u.display_name, 'console'), s.profile, s.indicators,"
 			" s.outcome, s.result FROM screenings s LEFT JOIN users u ON u.id = s.screened_by"
 			" WHERE s.case_id = ? ORDER BY s.id DESC LIMIT 100");
+DB_QUERY(q_screen_get, "SELECT s.id, s.screened_at, COALESCE(u.display_name, 'console'), s.profile, s.indicators,"
+		       " s.outcome, s.result FROM screenings s LEFT JOIN users u ON u.id = s.screened_by"
+		       " WHERE s.case_id = ? AND s.id = ?");
 
 int screening_record(struct svc *s, int64_t case_id, const char *profile, const char *const *codes, int ncodes,
 		     struct screening_result *r, int64_t *id_r)
@@ -358,6 +373,40 @@ int screening_list(struct svc *s, int64_t case_id, struct screening_row **rows_r
 		*n_r = n;
 		rc = SVC_OK;
 	}
+out:
+	svc_abort(s, &c);
+	return rc;
+}
+
+int screening_get(struct svc *s, int64_t case_id, int64_t id, struct screening_row *row_r)
+{
+	struct db_conn *c = svc_begin(s, false);
+	if (c == NULL)
+		return SVC_ERROR;
+	struct resource res;
+	int rc = case_resource(s, c, case_id, &res, NULL);
+	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)) {
+		svc_abort(s, &c);
+		return svc_may(s, A_CASE_VIEW, &res);
+	}
+	if (rc != SVC_OK)
+		goto out;
+	rc = SVC_ERROR;
+	struct db_rows *r;
+	if (db_query(c, &q_screen_get, DB_PARAMS(db_int(case_id), db_int(id)), &r, &s->error) < 0)
+		goto out;
+	int q = db_rows_next(r, &s->error);
+	if (q == 1) {
+		row_r->id = db_rows_int(r, 0);
+		row_r->at = db_rows_int(r, 1);
+		row_r->by = arena_strdup(s->arena, db_rows_text(r, 2));
+		row_r->profile = arena_strdup(s->arena, db_rows_text(r, 3));
+		row_r->indicators = arena_strdup(s->arena, db_rows_text(r, 4));
+		row_r->outcome = arena_strdup(s->arena, db_rows_text(r, 5));
+		row_r->result_json = arena_strdup(s->arena, db_rows_text(r, 6));
+	}
+	db_rows_free(&r);
+	rc = q == 1 ? SVC_OK : q == 0 ? SVC_NOT_FOUND : SVC_ERROR;
 out:
 	svc_abort(s, &c);
 	return rc;

@@ -21,7 +21,8 @@ struct ilo_indicator {
 	const char *dimension_name; /* deceptive_recruitment, ... */
 	char strength;              /* 'S', 'M', 'W' */
 	const char *code;
-	const char *label; /* English, a gettext msgid */
+	const char *label;    /* English */
+	const char *label_uk; /* Ukrainian (indicator_label_uk); "" when the data has none */
 };
 
 struct ilo_profile {
@@ -36,6 +37,8 @@ struct ilo_profile {
 /* The profiles the data defines (loaded once, thread-safe); NULL when the data is broken. */
 const struct ilo_profile *screening_profiles(int *n_r);
 const struct ilo_profile *screening_profile(const char *name);
+/* The indicator's label in lang ("uk" or "en"): the data's own, English when it lacks that language. */
+const char *ilo_indicator_label(const struct ilo_indicator *x, const char *lang);
 
 struct screening_result {
 	const char *profile;
@@ -65,6 +68,13 @@ struct screening_row {
 };
 /* The screenings of a case, newest first. */
 int screening_list(struct svc *s, int64_t case_id, struct screening_row **rows_r, int *n_r);
+/* One screening of a case (policy case.view); SVC_NOT_FOUND when the case has no such screening. */
+int screening_get(struct svc *s, int64_t case_id, int64_t id, struct screening_row *row_r);
+/*
+ * What an outcome means, in the thread's language: "possible victim — refer
+ * for formal identification", never a legal finding.
+ */
+const char *screening_outcome_message(const char *outcome);
 /* The result as JSON (caller decrefs). */
 struct json_t;
 struct json_t *screening_result_json(const struct screening_result *r);

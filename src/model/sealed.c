@@ -18,6 +18,10 @@ DB_QUERY(q_nf_put, "INSERT INTO consent_fields (consent_id, field, key_id, seale
 		   " ON CONFLICT (consent_id, field) DO UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed");
 DB_QUERY(q_nf_del, "DELETE FROM consent_fields WHERE consent_id = ? AND field = ?");
 DB_QUERY(q_nf_get, "SELECT field, sealed FROM consent_fields WHERE consent_id = ?");
+DB_QUERY(q_rf_put, "INSERT INTO referral_fields (referral_id, field, key_id, sealed) VALUES (?, ?, ?, ?)"
+		   " ON CONFLICT (referral_id, field) DO UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed");
+DB_QUERY(q_rf_del, "DELETE FROM referral_fields WHERE referral_id = ? AND field = ?");
+DB_QUERY(q_rf_get, "SELECT field, sealed FROM referral_fields WHERE referral_id = ?");
 
 static const struct {
 	const char *name;
@@ -26,6 +30,7 @@ static const struct {
 	[SEALED_PERSON] = { "persons", &q_pf_put, &q_pf_del, &q_pf_get },
 	[SEALED_CASE] = { "cases", &q_cf_put, &q_cf_del, &q_cf_get },
 	[SEALED_CONSENT] = { "consents", &q_nf_put, &q_nf_del, &q_nf_get },
+	[SEALED_REFERRAL] = { "referrals", &q_rf_put, &q_rf_del, &q_rf_get },
 };
 
 const char *sealed_table_name(enum sealed_table t)

@@ -6,6 +6,9 @@ struct rule {
 	const char *name;
 	bool reauth;
 	unsigned char scope[ROLE__COUNT];
+	/* Also granted to the managers and caseworkers of an organization that
+	 * receives a live referral of the record (resource.referred). */
+	bool via_referral;
 };
 
 #define NO SCOPE_NONE
@@ -37,7 +40,7 @@ static const struct rule rules[A__COUNT] = {
 	 * Administrators, coordinators, donors and auditors never see case content. */
 	[A_CASE_CREATE]    = { "case.create",    false, R(NO, NO, OWN, OWN, OWN, NO, NO, ANY) },
 	[A_CASE_LIST]      = { "case.list",      false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
-	[A_CASE_VIEW]      = { "case.view",      false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
+	[A_CASE_VIEW]      = { "case.view",      false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY), true },
 	[A_CASE_EDIT]      = { "case.edit",      false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
 	[A_CASE_ASSIGN]    = { "case.assign",    false, R(NO, NO, OWN, NO, NO, NO, NO, ANY) },
 	[A_CASE_REVEAL]    = { "case.reveal",    true,  R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
@@ -48,6 +51,16 @@ static const struct rule rules[A__COUNT] = {
 	[A_SCREENING_RECORD] = { "screening.record", false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
 	/* The rule itself holds no personal data: any signed-in tool may use it. */
 	[A_SCREENING_EVALUATE] = { "screening.evaluate", false, R(ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY) },
+	/* Referrals: sent by the case's organization, answered by the receiving one. */
+	[A_REFERRAL_SEND]   = { "referral.send",   false, R(NO, NO, OWN, ASG, NO, NO, NO, NO) },
+	[A_REFERRAL_CANCEL] = { "referral.cancel", false, R(NO, NO, OWN, ASG, NO, NO, NO, NO) },
+	[A_REFERRAL_ANSWER] = { "referral.answer", false, R(NO, NO, NO, NO, NO, NO, NO, NO), true },
+	[A_REFERRAL_LIST]   = { "referral.list",   false, R(NO, NO, OWN, OWN, NO, NO, NO, ANY) },
+	/* Overdue referrals and indicators without personal data: coordinators see the network. */
+	[A_REFERRAL_OVERVIEW] = { "referral.overview", false, R(NO, ANY, OWN, NO, NO, NO, NO, ANY) },
+	[A_ASSISTANCE_RECORD] = { "assistance.record", false, R(NO, NO, OWN, ASG, NO, NO, NO, ANY), true },
+	[A_DIRECTORY_VIEW]  = { "directory.view",  false, R(ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY) },
+	[A_DIRECTORY_EDIT]  = { "directory.edit",  false, R(ANY, ANY, OWN, NO, NO, NO, NO, ANY) },
 };
 
 enum scope policy_scope(const struct actor *a, enum action act)
@@ -59,6 +72,9 @@ enum scope policy_scope(const struct actor *a, enum action act)
 
 bool policy_may(const struct actor *a, enum action act, const struct resource *r)
 {
+	if (r && r->referred && a && (unsigned)act < A__COUNT && rules[act].via_referral &&
+	    (a->role == ROLE_MANAGER || a->role == ROLE_CASEWORKER))
+		return true;
 	switch (policy_scope(a, act)) {
 	case SCOPE_NONE:
 		return false;

@@ -45,6 +45,14 @@ enum action {
 	A_CONSENT_OVERRIDE,
 	A_SCREENING_RECORD,
 	A_SCREENING_EVALUATE,
+	A_REFERRAL_SEND,
+	A_REFERRAL_CANCEL,
+	A_REFERRAL_ANSWER,
+	A_REFERRAL_LIST,
+	A_REFERRAL_OVERVIEW,
+	A_ASSISTANCE_RECORD,
+	A_DIRECTORY_VIEW,
+	A_DIRECTORY_EDIT,
 	A__COUNT
 };
 
@@ -60,6 +68,7 @@ struct resource {
 	int64_t org_id;  /* owner organization, 0 when the action is not about one record */
 	int64_t user_id; /* the user account concerned, for SCOPE_SELF */
 	bool assigned;   /* the actor is assigned to this case (or created this person), for SCOPE_ASSIGNED */
+	bool referred;   /* the actor's organization receives a live referral of this case */
 };
 
 bool policy_may(const struct actor *a, enum action act, const struct resource *r);

@@ -68,12 +68,28 @@ COPY(consents,
      " withdrawn_by, withdrawn_at",
      "?,?,?,?,?,?,?,?,?,?,?,?", "iitttttiitii", 1);
 COPY(consent_fields, "consent_id, field, key_id, sealed", "?,?,?,?", "ittb", 0);
+COPY(directory,
+     "id, org_id, service, regions, age_groups, sexes, nationalities, children_accepted, capacity_total,"
+     " capacity_free, languages, opening_hours, contact_point, verified_on, updated_at, version",
+     "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?", "iitttttiiitttiii" "", 1);
+COPY(referrals,
+     "id, case_id, from_org_id, to_org_id, services, urgency, state, shared_fields, consent_override, deadline_at,"
+     " answered_at, closed_at, visible_until, escalated_at, created_by, created_at, updated_at, version",
+     "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?", "iiiittttiiiiiiiiii", 1);
+COPY(referral_fields, "referral_id, field, key_id, sealed", "?,?,?,?", "ittb", 0);
+COPY(referral_events, "id, referral_id, at, by_user_id, from_state, to_state", "?,?,?,?,?,?", "iiiitt", 1);
+COPY(assistance,
+     "id, case_id, referral_id, service, provider_org_id, delivered_on, quantity, unit, cost_cents, currency,"
+     " funding_source, recorded_by, recorded_at",
+     "?,?,?,?,?,?,?,?,?,?,?,?,?", "iiitititittii", 1);
+COPY(inbox, "id, org_id, user_id, kind, referral_id, created_at, read_at", "?,?,?,?,?,?,?", "iiitiii", 1);
 
 /* In foreign-key order. */
 static const struct copy_table *const tables[] = {
 	&t_meta, &t_organizations, &t_org_services, &t_org_history, &t_users, &t_recovery_codes, &t_audit_log,
 	&t_persons, &t_person_fields, &t_person_index, &t_cases, &t_case_fields, &t_case_workers, &t_case_history,
-	&t_case_notes, &t_case_seq, &t_screenings, &t_consents, &t_consent_fields,
+	&t_case_notes, &t_case_seq, &t_screenings, &t_consents, &t_consent_fields, &t_directory, &t_referrals,
+	&t_referral_fields, &t_referral_events, &t_assistance, &t_inbox,
 };
 /* Left behind on purpose; audit_head is rebuilt from the copied trail. */
 static const char *const skipped[] = { "sessions", "signin_throttle", "audit_head", "schema_migrations" };

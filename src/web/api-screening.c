@@ -83,8 +83,10 @@ void api_screening_profiles(struct request *req)
 		for (int k = 0; k < p[i].n; k++) {
 			const struct ilo_indicator *x = &p[i].indicators[k];
 			char st[2] = { x->strength, 0 };
-			json_array_append_new(inds, json_pack("{s:s,s:s,s:s,s:s}", "code", x->code, "dimension", x->dimension,
-							      "strength", st, "label", gettext(x->label)));
+			/* label in the asker's language; label_uk always, for tools that show both */
+			json_array_append_new(inds, json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", x->code, "dimension",
+							      x->dimension, "strength", st, "label",
+							      ilo_indicator_label(x, req->lang), "label_uk", x->label_uk));
 		}
 		json_array_append_new(items, json_pack("{s:s,s:o}", "profile", p[i].name, "indicators", inds));
 	}

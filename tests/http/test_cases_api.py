@@ -211,6 +211,10 @@ def duplicates_at_intake(c):
     eq(int(sql(c.s, "SELECT COUNT(*) FROM persons")[0][0]), n0 + 1)
     check(p["id"] != c.olena)
     c.olena2 = p["id"]
+    # Registered in Latin letters, she is found in Cyrillic ones (and both Olenas by either).
+    found = [h["person_id"] for h in hits(c, "worker", "Олена Коваленко")]
+    eq(sorted(found), sorted([c.olena, c.olena2]))
+    eq(sorted(h["person_id"] for h in hits(c, "worker", "Olena Kovalenko")), sorted([c.olena, c.olena2]))
     error_of(api(c, "worker", "POST", "/api/v1/persons", dict(again, confirm_new="yes")), 422, "confirm_new")
     # Another organization's persons are not candidates (nor shown).
     p = new_person(c, "worker_b", again)

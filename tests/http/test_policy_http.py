@@ -13,12 +13,26 @@ ROLES = ["admin", "coordinator", "manager", "caseworker", "hotline", "donor", "a
 PASSWORD = "another fine password 17"
 
 
+def unit_source():
+    return open(os.path.join(ROOT, "tests", "unit", "test-policy.c"), encoding="utf-8").read()
+
+
+def unit_contexts():
+    """The resource letters of the matrix cells, in their order ("oxsla..."), from its header comment."""
+    m = re.search(r"in the order ([a-z](?: [a-z])*)\.", unit_source())
+    check(m, "test-policy.c no longer says the order of its columns")
+    return m.group(1).replace(" ", "")
+
+
 def unit_rows():
     """[(action, needs_reauth, cells)] from tests/unit/test-policy.c."""
-    src = open(os.path.join(ROOT, "tests", "unit", "test-policy.c"), encoding="utf-8").read()
-    macros = dict(re.findall(r'#define (ANY|OWN|SELF|NO|ASSIGNED) "([y-]{5})"', src))
-    eq(sorted(macros), ["ANY", "ASSIGNED", "NO", "OWN", "SELF"], "scope shorthands in test-policy.c:")
-    rows = re.findall(r'\{ "([a-z_.]+)", (true|false), \{ ([A-Z, ]+) \} \}', src)
+    src = unit_source()
+    width = len(unit_contexts())
+    macros = dict(re.findall(r'#define ([A-Z_]+) "([y-]+)"', src))
+    check({"ANY", "NO", "OWN", "SELF", "ASSIGNED"} <= set(macros), f"scope shorthands in test-policy.c: {macros}")
+    for name, cells in macros.items():
+        eq(len(cells), width, f"{name}: one answer per context {unit_contexts()}:")
+    rows = re.findall(r'\{ "([a-z_.]+)", (true|false), \{ ([A-Z_, ]+) \} \}', src)
     check(len(rows) >= 27, f"only {len(rows)} rows read from test-policy.c")
     out = []
     for action, reauth_flag, cells in rows:
@@ -29,7 +43,7 @@ def unit_rows():
 
 
 def unit_matrix():
-    """{action: {role: "o x s l a" answers as 'y'/'-'}} from tests/unit/test-policy.c."""
+    """{action: {role: answers as 'y'/'-', one per context of unit_contexts()}} from tests/unit/test-policy.c."""
     return {action: cells for action, _, cells in unit_rows()}
 
 
@@ -212,9 +226,6 @@ def case_probes(c, role):
     return out
 
 
-CONTEXTS = "oxsla"
-
-
 @test
 def every_action_has_a_probe(c):
     table = unit_matrix()
@@ -225,18 +236,19 @@ def every_action_has_a_probe(c):
     routed = set(re.findall(r'^\s*\{ "[A-Z]+", "[^"]+",\s*\w+,\s*AUTH_\w+,\s*"([a-z_.]+)"', routes, re.M))
     eq(sorted(NOT_ROUTED & routed), [], "routed actions still listed as NOT_ROUTED (add their probes):")
     eq(sorted(routed - set(table)), [], "routes naming actions the unit matrix does not know:")
-    # Every context letter is probed for some case action, so the "a" column is exercised.
-    eq(sorted({p[1] for p in probes(c, "admin")}), sorted(CONTEXTS))
+    # Every context letter of the matrix is probed by some request, so every column is exercised.
+    eq(sorted({p[1] for p in probes(c, "admin")}), sorted(unit_contexts()), "contexts probed:")
 
 
 def make_role_test(role):
     def t(c):
         table = unit_matrix()
+        contexts = unit_contexts()
         needs_reauth = reauth_actions()
         reauthed = False
         wrong = []
         for action, ctx, method, path, body in probes(c, role):
-            want = table[action][role][CONTEXTS.index(ctx)] == "y"
+            want = table[action][role][contexts.index(ctx)] == "y"
             if method == "WEB":
                 r = c.browsers[role].get(path)
             else:

@@ -7,7 +7,8 @@
  *   s  the actor's own user account
  *   l  a list (no resource)
  *   a  a record of the actor's own organization that the actor is assigned to
- * as five characters, 'y' allowed and '-' denied, in the order o x s l a.
+ *   r  a record of another organization that refers it to the actor's organization
+ * as six characters, 'y' allowed and '-' denied, in the order o x s l a r.
  * Every action policy.c knows must have a row here, so adding an action
  * without deciding its policy fails this test; a row for an action that no
  * longer exists fails too.
@@ -19,11 +20,14 @@
 #include <string.h>
 
 /* Shorthands for the four scopes, as the answers they must give. */
-#define ANY "yyyyy"
-#define OWN "y-yyy"  /* own organization; a list is allowed and narrowed by the service */
-#define SELF "--y--" /* only the actor's own account */
-#define NO "-----"
-#define ASSIGNED "---yy" /* own organization, as assigned; a list is narrowed to the assignments */
+#define ANY "yyyyyy"
+#define OWN "y-yyy-"  /* own organization; a list is allowed and narrowed by the service */
+#define SELF "--y---" /* only the actor's own account */
+#define NO "------"
+#define ASSIGNED "---yy-" /* own organization, as assigned; a list is narrowed to the assignments */
+#define OWN_OR_REFERRED "y-yyyy"      /* own organization, or referred to it */
+#define ASSIGNED_OR_REFERRED "---yyy" /* as assigned, or referred to the organization */
+#define REFERRED "-----y"             /* only through a referral to the organization */
 
 struct expect {
 	const char *action;
@@ -59,7 +63,7 @@ static const struct expect matrix[] = {
 	 * assigned; administrators, coordinators, donors and auditors never. */
 	{ "case.create", false, { NO, NO, OWN, OWN, OWN, NO, NO, ANY } },
 	{ "case.list", false, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
-	{ "case.view", false, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
+	{ "case.view", false, { NO, NO, OWN_OR_REFERRED, ASSIGNED_OR_REFERRED, ASSIGNED, NO, NO, ANY } },
 	{ "case.edit", false, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
 	{ "case.assign", false, { NO, NO, OWN, NO, NO, NO, NO, ANY } },
 	{ "case.reveal", true, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
@@ -68,6 +72,15 @@ static const struct expect matrix[] = {
 	{ "consent.override", true, { NO, NO, OWN, NO, NO, NO, NO, NO } },
 	{ "screening.record", false, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
 	{ "screening.evaluate", false, { ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY } },
+	/* Referrals: the case's organization sends and cancels; the receiving one answers. */
+	{ "referral.send", false, { NO, NO, OWN, ASSIGNED, NO, NO, NO, NO } },
+	{ "referral.cancel", false, { NO, NO, OWN, ASSIGNED, NO, NO, NO, NO } },
+	{ "referral.answer", false, { NO, NO, REFERRED, REFERRED, NO, NO, NO, NO } },
+	{ "referral.list", false, { NO, NO, OWN, OWN, NO, NO, NO, ANY } },
+	{ "referral.overview", false, { NO, ANY, OWN, NO, NO, NO, NO, ANY } },
+	{ "assistance.record", false, { NO, NO, OWN_OR_REFERRED, ASSIGNED_OR_REFERRED, NO, NO, NO, ANY } },
+	{ "directory.view", false, { ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY } },
+	{ "directory.edit", false, { ANY, ANY, OWN, NO, NO, NO, NO, ANY } },
 };
 #define NMATRIX (sizeof matrix / sizeof matrix[0])
 
@@ -116,24 +129,25 @@ static void test_matrix_cells(void)
 			const struct resource other_org = { .org_id = 2, .user_id = 9 };
 			const struct resource self = { .org_id = 1, .user_id = 7 };
 			const struct resource assigned = { .org_id = 1, .user_id = 8, .assigned = true };
-			const struct resource *res[5] = { &own_org, &other_org, &self, NULL, &assigned };
+			const struct resource referred = { .org_id = 2, .user_id = 9, .referred = true };
+			const struct resource *res[6] = { &own_org, &other_org, &self, NULL, &assigned, &referred };
 			const char *cell = e->cells[role];
-			test_assert(cell != NULL && strlen(cell) == 5);
-			if (cell == NULL || strlen(cell) != 5)
+			test_assert(cell != NULL && strlen(cell) == 6);
+			if (cell == NULL || strlen(cell) != 6)
 				continue;
-			for (int k = 0; k < 5; k++) {
+			for (int k = 0; k < 6; k++) {
 				bool want = cell[k] == 'y';
 				bool got = policy_may(&a, (enum action)act, res[k]);
 				if (got != want)
 					printf("  %s as %s on %s: expected %s, policy says %s\n", e->action,
-					       role_code((enum role)role), (const char *[]){ "own org", "other org", "self", "list", "assigned" }[k],
+					       role_code((enum role)role), (const char *[]){ "own org", "other org", "self", "list", "assigned", "referred" }[k],
 					       want ? "allow" : "deny", got ? "allow" : "deny");
 				test_assert(got == want);
 				checked++;
 			}
 		}
 	}
-	test_assert(checked == A__COUNT * ROLE__COUNT * 5);
+	test_assert(checked == A__COUNT * ROLE__COUNT * 6);
 	test_end();
 }
 
