@@ -143,10 +143,10 @@ DB_QUERY(q_notes, "SELECT n.id, n.at, COALESCE(n.author_id, 0), COALESCE(u.displ
 		  " FROM case_notes n LEFT JOIN users u ON u.id = n.author_id WHERE n.case_id = ?"
 		  " ORDER BY n.id DESC LIMIT 500");
 
-/* Lists: the same filters under four orders.  Scope: an organization (managers), or the
- * actor's assignments (caseworkers), or everything (the console). */
-#define CASE_LIST_WHERE                                                                                   \
-	" WHERE (? = 0 OR c.owner_org_id = ?)"                                                            \
+/* Lists: the same filters under four orders and two scopes.  The scope is its own
+ * statement so the organization is a plain equality the index can use: "(? = 0 OR
+ * c.owner_org_id = ?)" made SQLite read every case of the network for every page. */
+#define CASE_LIST_FILTERS                                                                                 \
 	" AND (? = 0 OR EXISTS (SELECT 1 FROM case_workers w WHERE w.case_id = c.id AND w.user_id = ?))"  \
 	" AND (? = '' OR c.status = ?)"                                                                   \
 	" AND (? = 0 OR EXISTS (SELECT 1 FROM case_workers w2 WHERE w2.case_id = c.id AND w2.user_id = ?))" \
@@ -157,12 +157,19 @@ DB_QUERY(q_notes, "SELECT n.id, n.at, COALESCE(n.author_id, 0), COALESCE(u.displ
 	" AND (? = '' OR (c.identified_on <> '' AND c.identified_on >= ?))"                               \
 	" AND (? = '' OR (c.identified_on <> '' AND c.identified_on <= ?))"                               \
 	" AND (? = '' OR c.code = ?)"
-#define CASE_LIST(name, order) \
-	DB_QUERY(name, "SELECT " CASE_HEAD CASE_PLAIN CASE_FROM CASE_LIST_WHERE " ORDER BY " order " LIMIT ? OFFSET ?")
-CASE_LIST(q_case_list_registered, "c.registered_on DESC, c.id DESC");
-CASE_LIST(q_case_list_code, "c.code");
-CASE_LIST(q_case_list_status, "c.status, c.registered_on DESC, c.id DESC");
-CASE_LIST(q_case_list_identified, "c.identified_on DESC, c.id DESC");
+/* One organization's cases (managers, caseworkers), or every case (the console: the parameter is 0). */
+#define CASE_SCOPE_ORG " WHERE c.owner_org_id = ?"
+#define CASE_SCOPE_ALL " WHERE ? = 0"
+#define CASE_LIST(name, scope, order) \
+	DB_QUERY(name, "SELECT " CASE_HEAD CASE_PLAIN CASE_FROM scope CASE_LIST_FILTERS " ORDER BY " order " LIMIT ? OFFSET ?")
+CASE_LIST(q_case_list_registered, CASE_SCOPE_ORG, "c.registered_on DESC, c.id DESC");
+CASE_LIST(q_case_list_code, CASE_SCOPE_ORG, "c.code");
+CASE_LIST(q_case_list_status, CASE_SCOPE_ORG, "c.status, c.registered_on DESC, c.id DESC");
+CASE_LIST(q_case_list_identified, CASE_SCOPE_ORG, "c.identified_on DESC, c.id DESC");
+CASE_LIST(q_case_all_registered, CASE_SCOPE_ALL, "c.registered_on DESC, c.id DESC");
+CASE_LIST(q_case_all_code, CASE_SCOPE_ALL, "c.code");
+CASE_LIST(q_case_all_status, CASE_SCOPE_ALL, "c.status, c.registered_on DESC, c.id DESC");
+CASE_LIST(q_case_all_identified, CASE_SCOPE_ALL, "c.identified_on DESC, c.id DESC");
 
 static const char *today(struct arena *a)
 {
@@ -218,6 +225,7 @@ static void mask_for_receiver(struct svc *s, struct db_conn *c, struct case_rec 
 	if (!referral_shares(shared, "region"))
 		r->residence_region = "";
 	r->caseworkers = "";
+	r->primary_caseworker_id = 0;
 	r->shared_fields = shared;
 }
 
@@ -620,10 +628,11 @@ int case_list(struct svc *s, const struct case_filter *f, struct case_rec **rows
 	int64_t org = sc == SCOPE_ANY ? 0 : s->actor->org_id;
 	int64_t mine = sc == SCOPE_ASSIGNED ? s->actor->user_id : 0;
 	int limit = f->limit > 0 && f->limit <= 200 ? f->limit : 50;
-	const struct db_query *q = str_eq(f->sort, "code")	   ? &q_case_list_code
-				   : str_eq(f->sort, "status")	   ? &q_case_list_status
-				   : str_eq(f->sort, "identified") ? &q_case_list_identified
-								   : &q_case_list_registered;
+	bool all = org == 0;
+	const struct db_query *q = str_eq(f->sort, "code")	     ? (all ? &q_case_all_code : &q_case_list_code)
+				   : str_eq(f->sort, "status")	     ? (all ? &q_case_all_status : &q_case_list_status)
+				   : str_eq(f->sort, "identified") ? (all ? &q_case_all_identified : &q_case_list_identified)
+								     : (all ? &q_case_all_registered : &q_case_list_registered);
 #define T(x) db_text((x) ? (x) : "")
 	const char *et = like_item(s, f->exploitation_type), *ce = like_item(s, f->country_of_exploitation);
 	struct db_conn *c = svc_begin(s, false);
@@ -631,7 +640,7 @@ int case_list(struct svc *s, const struct case_filter *f, struct case_rec **rows
 		return SVC_ERROR;
 	struct db_rows *r;
 	if (db_query(c, q,
-		     DB_PARAMS(db_int(s->actor->user_id), db_int(org), db_int(org), db_int(mine), db_int(mine), T(f->status),
+		     DB_PARAMS(db_int(s->actor->user_id), db_int(org), db_int(mine), db_int(mine), T(f->status),
 			       T(f->status), db_int(f->caseworker_id), db_int(f->caseworker_id), T(f->region), T(f->region),
 			       db_text(et), db_text(et), db_text(ce), db_text(ce), T(f->registered_from), T(f->registered_from),
 			       T(f->registered_to), T(f->registered_to), T(f->identified_from), T(f->identified_from),
@@ -709,6 +718,8 @@ int case_notes(struct svc *s, int64_t case_id, struct case_note **notes_r, int *
 		return SVC_ERROR;
 	struct resource res;
 	int rc = case_resource(s, c, case_id, &res, NULL);
+	/* The timeline is the owner organization's: a receiving organization sees only what its referral shares. */
+	res.referred = false;
 	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)) {
 		svc_abort(s, &c);
 		return svc_may(s, A_CASE_VIEW, &res);
@@ -765,6 +776,7 @@ int case_history(struct svc *s, int64_t case_id, struct case_change **rows_r, in
 		return SVC_ERROR;
 	struct resource res;
 	int rc = case_resource(s, c, case_id, &res, NULL);
+	res.referred = false; /* the owner's, as the notes */
 	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)) {
 		svc_abort(s, &c);
 		return svc_may(s, A_CASE_VIEW, &res);

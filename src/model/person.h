@@ -98,7 +98,7 @@ struct person_hit {
 /*
  * Finds persons the actor may see by name (any script), phone or date of
  * birth, through the blind indexes; every candidate is opened and checked.
- * Hits live in s->arena; the search is audited (query kind, count: never the query).
+ * Hits live in s->arena.  Not audited: hits are for masked display; opening one is.
  */
 int person_search(struct svc *s, const char *query, int limit, struct person_hit **hits_r, int *n_r);
 /*

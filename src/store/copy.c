@@ -46,7 +46,7 @@ COPY(persons,
      " number_of_children, education, created_by, created_at, updated_at, version",
      "?,?,?,?,?,?,?,?,?,?,?,?,?,?", "iititttttiiiii" "", 1);
 COPY(person_fields, "person_id, field, key_id, sealed", "?,?,?,?", "ittb", 0);
-COPY(person_index, "kind, bucket, person_id", "?,?,?", "tii", 0);
+COPY(person_index, "kind, owner_org_id, bucket, person_id", "?,?,?,?", "tiii", 0);
 COPY(cases,
      "id, code, person_id, owner_org_id, status, closure_reason, identified_on, registered_on, closed_on,"
      " identification_method, identified_by_org_id, trafficking_status, trafficking_status_by,"
@@ -83,6 +83,20 @@ COPY(assistance,
      " funding_source, recorded_by, recorded_at",
      "?,?,?,?,?,?,?,?,?,?,?,?,?", "iiitititittii", 1);
 COPY(inbox, "id, org_id, user_id, kind, referral_id, created_at, read_at", "?,?,?,?,?,?,?", "iiitiii", 1);
+COPY(plans,
+     "id, case_id, version_no, state, responsible_user_id, start_on, review_on, created_by, created_at, approved_by,"
+     " approved_at, updated_at, version",
+     "?,?,?,?,?,?,?,?,?,?,?,?,?", "iiitittiiiiii", 1);
+COPY(plan_goals, "id, plan_id, dimension, services, referral_id, key_id, sealed", "?,?,?,?,?,?,?", "iittitb", 1);
+COPY(followups,
+     "id, case_id, plan_id, offset_months, due_on, done_on, method, contact_made, answers, score_economic,"
+     " score_social, score_psychosocial, score_composite, risk_flags, outcome, outcome_country, safe_channels,"
+     " recorded_by, recorded_at, alerted_at",
+     "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?", "iiiitttitiiiittti" "iii", 1);
+COPY(followup_fields, "followup_id, field, key_id, sealed", "?,?,?,?", "ittb", 0);
+COPY(closures, "id, case_id, kind, reason, to_status, state, requested_by, requested_at, decided_by, decided_at",
+     "?,?,?,?,?,?,?,?,?,?", "iittttiiii", 1);
+COPY(closure_fields, "closure_id, field, key_id, sealed", "?,?,?,?", "ittb", 0);
 
 /* In foreign-key order. */
 static const struct copy_table *const tables[] = {
@@ -90,6 +104,7 @@ static const struct copy_table *const tables[] = {
 	&t_persons, &t_person_fields, &t_person_index, &t_cases, &t_case_fields, &t_case_workers, &t_case_history,
 	&t_case_notes, &t_case_seq, &t_screenings, &t_consents, &t_consent_fields, &t_directory, &t_referrals,
 	&t_referral_fields, &t_referral_events, &t_assistance, &t_inbox,
+	&t_plans, &t_plan_goals, &t_followups, &t_followup_fields, &t_closures, &t_closure_fields,
 };
 /* Left behind on purpose; audit_head is rebuilt from the copied trail. */
 static const char *const skipped[] = { "sessions", "signin_throttle", "audit_head", "schema_migrations" };

@@ -33,11 +33,13 @@ CREATE TABLE person_fields (
 );
 
 -- Blind indexes: kind 'n' name token, 'p' phone (E.164), 'd' date of birth.
+-- Partitioned by the owner organization: a search reads only its own buckets.
 CREATE TABLE person_index (
 	kind TEXT NOT NULL,
+	owner_org_id {{BIGINT}} NOT NULL,
 	bucket {{BIGINT}} NOT NULL,
 	person_id {{BIGINT}} NOT NULL REFERENCES persons (id),
-	PRIMARY KEY (kind, bucket, person_id)
+	PRIMARY KEY (kind, owner_org_id, bucket, person_id)
 );
 CREATE INDEX person_index_person ON person_index (person_id);
 
@@ -79,7 +81,7 @@ CREATE TABLE cases (
 	version {{BIGINT}} NOT NULL DEFAULT 1
 );
 CREATE INDEX cases_owner_registered ON cases (owner_org_id, registered_on);
-CREATE INDEX cases_owner_status ON cases (owner_org_id, status);
+CREATE INDEX cases_owner_status ON cases (owner_org_id, status, registered_on);
 CREATE INDEX cases_person ON cases (person_id);
 
 -- Free-text fields of a case (where she was identified, closure details,
