@@ -16,14 +16,13 @@ bool str_starts(const char *s, const char *prefix)
 
 int str_to_i64(const char *s, int64_t min, int64_t max, int64_t *out_r)
 {
-	if (s == NULL || *s == '\0')
+	/* strtoll skips any white space and takes a '+': a whole decimal integer has neither. */
+	if (s == NULL || !((s[0] >= '0' && s[0] <= '9') || (s[0] == '-' && s[1] >= '0' && s[1] <= '9')))
 		return -1;
 	char *end;
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
 	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return -1;
-	if (s[0] == ' ' || s[0] == '+' || s[0] == '\t')
 		return -1;
 	*out_r = v;
 	return 0;

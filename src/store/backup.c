@@ -692,7 +692,7 @@ static int backup_pg(struct db *db, struct writer *w, const char *tmp_out, const
 	if (pg_tool_find("pg_dump", tool, sizeof tool, error_r) < 0 ||
 	    pg_conninfo(url, &conninfo, &password, error_r) < 0)
 		goto out;
-	if (db_begin(c, false, error_r) < 0 || db_exec(c, &q_backup_snapshot_mode, DB_NOPARAMS, NULL, error_r) < 0 ||
+	if (db_begin(c, true, error_r) /* a real transaction: the snapshot lives while it does */ < 0 || db_exec(c, &q_backup_snapshot_mode, DB_NOPARAMS, NULL, error_r) < 0 ||
 	    db_query(c, &q_backup_snapshot_export, DB_NOPARAMS, &r, error_r) < 0)
 		goto out;
 	int found = db_rows_next(r, error_r);

@@ -33,6 +33,7 @@ struct pg_slot {
 struct pg_conn {
 	struct db_conn_base base;
 	PGconn *h;
+	bool real_tx; /* a BEGIN was sent (write transactions only; see pg_begin) */
 	struct pg_slot *slots;
 	size_t nslots;
 	size_t used;
@@ -128,8 +129,10 @@ static int pg_connect(struct db *db, struct db_conn **c_r, const char **error_r)
 		return -1;
 	}
 	PQsetNoticeProcessor(c->h, quiet_notices, NULL);
+	/* Generic plans: the optional filters (`? = '' OR col = ?`) made PostgreSQL plan
+	 * every execution again instead of reusing the prepared statement's plan. */
 	if (run_simple(c, "SET TIME ZONE 'UTC'; SET standard_conforming_strings = on;"
-			  " SET default_transaction_isolation = 'read committed'",
+			  " SET default_transaction_isolation = 'read committed'; SET plan_cache_mode = force_generic_plan",
 		       error_r) < 0) {
 		pg_disconnect((struct db_conn *)c);
 		return -1;
@@ -390,21 +393,33 @@ static void pg_rows_free(struct db_rows *rr)
 	free(r);
 }
 
+/*
+ * A read "transaction" sends nothing: at READ COMMITTED every statement takes
+ * its own snapshot anyway, so BEGIN ... ROLLBACK around reads bought no
+ * consistency and cost two round trips per service call.  Writes get a real
+ * transaction.
+ */
 static int pg_begin(struct db_conn *cc, bool write, const char **error_r)
 {
-	(void)write;
-	return run_simple((struct pg_conn *)cc, "BEGIN", error_r);
+	struct pg_conn *c = (struct pg_conn *)cc;
+	c->real_tx = write;
+	return write ? run_simple(c, "BEGIN", error_r) : 0;
 }
 
 static int pg_commit(struct db_conn *cc, const char **error_r)
 {
-	return run_simple((struct pg_conn *)cc, "COMMIT", error_r);
+	struct pg_conn *c = (struct pg_conn *)cc;
+	if (!c->real_tx)
+		return 0;
+	c->real_tx = false;
+	return run_simple(c, "COMMIT", error_r);
 }
 
 static void pg_rollback(struct db_conn *cc)
 {
 	const char *err;
 	struct pg_conn *c = (struct pg_conn *)cc;
+	c->real_tx = false;
 	if (PQtransactionStatus(c->h) != PQTRANS_IDLE)
 		run_simple(c, "ROLLBACK", &err);
 }
