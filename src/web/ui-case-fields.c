@@ -50,6 +50,7 @@ static struct country_names {
 	struct arena *arena;
 	const char **names; /* by picklist index */
 	size_t *order;      /* picklist indexes in collation order */
+	struct buf options; /* every <option>, none selected: most pages choose no country */
 } country_cache[COUNTRY_LANGS] = { { .once = PTHREAD_ONCE_INIT }, { .once = PTHREAD_ONCE_INIT } };
 
 static void country_names_fill(size_t li)
@@ -64,6 +65,15 @@ static void country_names_fill(size_t li)
 		c->order[i] = i;
 	}
 	uni_sort_index(country_langs[li], c->names, c->order, n);
+	buf_init(&c->options);
+	for (size_t k = 0; k < n; k++) {
+		size_t i = c->order[k];
+		html_raw(&c->options, "<option value=\"");
+		html_attr(&c->options, pl_country.items[i].code);
+		html_raw(&c->options, "\">");
+		html_txt(&c->options, c->names[i]);
+		html_raw(&c->options, "</option>");
+	}
 }
 
 static void country_uk(void)
@@ -183,6 +193,11 @@ static void country_field(struct request *req, const struct field *f, const char
 		html_raw(o, "<option value=\"\">");
 		html_txt(o, empty_label ? empty_label : _("— choose —"));
 		html_raw(o, "</option>");
+	}
+	if (v == NULL || *v == '\0') {
+		buf_append(o, cn->options.data, cn->options.len);
+		html_raw(o, "</select></div>\n");
+		return;
 	}
 	for (size_t k = 0; k < pl_country.n; k++) {
 		size_t i = cn->order[k];
