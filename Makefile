@@ -6,7 +6,7 @@
 #   make bench      run the benchmarks under bench/ (never part of make test)
 #   make soak       the crash test (SIGKILL during writes) for 1000 rounds instead of 50
 
-PKGS := libmicrohttpd sqlite3 libpq libsodium jansson icu-uc icu-i18n liboath libqrencode
+PKGS := libmicrohttpd sqlite3 libpq libsodium jansson icu-uc icu-i18n liboath libqrencode libcurl
 CC ?= cc
 # Output folders; helpers and CI may build elsewhere with make O=/tmp/x OA=/tmp/y
 O ?= build

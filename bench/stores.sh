@@ -7,6 +7,11 @@
 #   DURATION=30 bench/stores.sh                  # 30 s each; more stable figures
 #   NADIYA_BIN=/tmp/b/nadiya bench/stores.sh     # use this binary, do not build
 #
+# Both stores get the same data (`nadiya demo`); the demo caseworker (and, for
+# /network, which the caseworker's role may not see, the donor) signs in on each.
+# Besides req/s and latency, the report shows CPU per request of nadiya and of
+# PostgreSQL, and the statements PostgreSQL runs per request: where the time goes.
+#
 # Target: PostgreSQL within 2x of SQLite (ratio SQLite/PostgreSQL req/s <= 2.0)
 # on every endpoint.
 # Exit status: 0 when every measurement ran (whatever the verdict), 1 otherwise.
@@ -203,7 +208,7 @@ api_signin() { # ACCOUNT
     python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["token"])' "$TMP/token.json"
 }
 
-declare -A CRED  # [store/account/web|api] -> "Cookie: ..." or "Authorization: ..." value
+declare -A CRED  # [store/account/web|api] -> the value of the Cookie or Authorization header
 
 # The header value an endpoint of KIND sends for ACCOUNT on STORE.
 cred() { # STORE ACCOUNT KIND
@@ -336,16 +341,17 @@ HZ=$(getconf CLK_TCK)
 # children: the postmaster and its backends).  The comm field may hold spaces,
 # so fields are counted after its closing parenthesis.
 proc_ticks() {
-    cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$1" -v kids="${2:-}" '
+    # Processes come and go while cat reads: its complaints are expected.
+    { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v p="$1" -v kids="${2:-}" '
         { pid = $1; sub(/^.*\) /, ""); if (pid == p || (kids != "" && $2 == p)) s += $12 + $13 }
         END { print s + 0 }'
 }
 # machine_ticks: busy and total ticks of all CPUs.
 machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
-# children_seconds: CPU seconds of the children this shell has waited for (wrk).
-# `times` runs in this shell (a subshell would report its own children).
+# children_seconds: CPU seconds of the children this shell has waited for (wrk),
+# from the output of `times` saved in $TMP/times.  `times` itself must run in
+# this shell, not in a $(...) subshell, which would report its own children.
 children_seconds() {
-    times >"$TMP/times"
     awk 'function sec(x, m) { m = x; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", x); sub(/s$/, "", x); return m * 60 + x }
          NR == 2 { printf "%.3f", sec($1) + sec($2) }' "$TMP/times"
 }
@@ -371,6 +377,7 @@ measure() { # STORE ENDPOINT
     n0=$(proc_ticks "$SERVER_PID")
     ((post == 0)) || p0=$(proc_ticks "$post" kids)
     read -r b0 t0 < <(machine_ticks)
+    times >"$TMP/times"
     w0=$(children_seconds)
     env "${env[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" -s "$LUA" "$BASE${EP_URL[$ep]}" >"$out" 2>&1 &
     WRK_PID=$!
@@ -380,6 +387,7 @@ measure() { # STORE ENDPOINT
         die "wrk failed against ${EP_URL[$ep]} on ${STORE_LABEL[$store]}"
     fi
     WRK_PID=""
+    times >"$TMP/times"
     w1=$(children_seconds)
     read -r b1 t1 < <(machine_ticks)
     n1=$(proc_ticks "$SERVER_PID")
@@ -420,8 +428,21 @@ measure() { # STORE ENDPOINT
 
 # --- 7. PostgreSQL statements per request -----------------------------------
 # With log_statement = all, each statement a backend runs is one line in the
-# server log (BEGIN/ROLLBACK included): a count of round trips per request.
-declare -A STMTS
+# server log (BEGIN/ROLLBACK included): a count of round trips per request,
+# and, from one more request, which statements they are.
+declare -A STMTS SEQ
+STMT_RE='LOG:  (statement|execute [^ ]+):'
+# The statements of the log lines on stdin, one word each: BEGIN, ROLLBACK, or
+# the verb and first table of a prepared statement (SELECT:sessions).
+stmt_words() {
+    grep -E "$STMT_RE" | sed -E 's/.*LOG:  (statement|execute [^ ]+): //' | awk '
+        { v = toupper($1); t = "" }
+        v == "SELECT" || v == "DELETE" { for (i = 2; i <= NF; i++) if (toupper($i) == "FROM") { t = $(i + 1); break } }
+        v == "INSERT" { t = $3 }
+        v == "UPDATE" { t = $2 }
+        { w = w (w == "" ? "" : " ") v (t == "" ? "" : ":" t) }
+        END { print w }'
+}
 count_statements() {
     local log="$TMP/pg/server.log" ep before n
     psql "$ADMIN_URL" -X -q -v ON_ERROR_STOP=1 \
@@ -430,17 +451,18 @@ count_statements() {
     for ep in "${EP_NAMES[@]}"; do
         fetch postgresql "${EP_ACCT[$ep]}" "${EP_KIND[$ep]}" "${EP_URL[$ep]}" /dev/null >/dev/null
         sleep 0.2
-        before=$(grep -cE 'LOG:  (statement|execute [^ ]+):' "$log" || true)
+        before=$(grep -cE "$STMT_RE" "$log" || true)
         for _ in $(seq 1 "$COUNT_REQUESTS"); do
             fetch postgresql "${EP_ACCT[$ep]}" "${EP_KIND[$ep]}" "${EP_URL[$ep]}" /dev/null >/dev/null
         done
         sleep 0.2
-        n=$(grep -cE 'LOG:  (statement|execute [^ ]+):' "$log" || true)
+        n=$(grep -cE "$STMT_RE" "$log" || true)
         STMTS[$ep]=$(awk -v a="$before" -v b="$n" -v r="$COUNT_REQUESTS" 'BEGIN { printf "%.1f", (b - a) / r }')
+        fetch postgresql "${EP_ACCT[$ep]}" "${EP_KIND[$ep]}" "${EP_URL[$ep]}" /dev/null >/dev/null
+        sleep 0.2
+        SEQ[$ep]=$(grep -E "$STMT_RE" "$log" | tail -n +$((n + 1)) | stmt_words)
     done
     stop_server
-    # Kept for reading after the run: one request of each endpoint, statement by statement.
-    grep -E 'LOG:  (statement|execute [^ ]+):' "$log" | tail -n 12 >"$TMP/pg-statements-last.txt" || true
     psql "$ADMIN_URL" -X -q -v ON_ERROR_STOP=1 \
         -c 'ALTER SYSTEM RESET log_statement' -c 'SELECT pg_reload_conf()' >/dev/null
 }
@@ -520,6 +542,11 @@ for ep in "${EP_NAMES[@]}"; do
         [[ -z ${ERRS[$store/$ep]} ]] || echo "errors: ${EP_URL[$ep]} on ${STORE_LABEL[$store]}: ${ERRS[$store/$ep]}"
     done
 done
+echo "PostgreSQL statements of one request:"
+for ep in "${EP_NAMES[@]}"; do
+    printf '  %-36s %s\n' "${EP_URL[$ep]}" "${SEQ[$ep]:--}"
+done
+echo
 for n in "${SANITY[@]}"; do echo "check: $n"; done
 for n in "${NOTES[@]}"; do echo "note:  $n"; done
 geo=$(for ep in "${EP_NAMES[@]}"; do echo "${RATIO[$ep]}"; done | awk '{ s += log($1); n++ } END { printf "%.2f", exp(s / n) }')

@@ -59,6 +59,16 @@ static const struct setting_def defs[SET__COUNT] = {
 				  OFF(require_2fa_all), "false", 0, 0, "require a second factor for every role" },
 	[SET_LOG_LEVEL] = { "log-level", "NADIYA_LOG_LEVEL", T_STR, OFF(log_level), "info", 0, 0,
 			    "debug, info, warn or error" },
+	[SET_TIMER_SECONDS] = { "timer-seconds", "NADIYA_TIMER_SECONDS", T_INT, OFF(timer_seconds), "30", 1, 3600,
+				"seconds between runs of the server's timed work (expiring overdue referrals)" },
+	[SET_FOLLOWUP_MONTHS] = { "followup-months", "NADIYA_FOLLOWUP_MONTHS", T_STR, OFF(followup_months), "1,3,6,12", 0,
+				  0, "months after the start of assistance at which follow-ups are scheduled, e.g. 1,3,6,12" },
+	[SET_SMTP_URL] = { "smtp-url", "NADIYA_SMTP_URL", T_STR, OFF(smtp_url), NULL, 0, 0,
+			   "SMTP relay for inbox mail, smtp://host:25 or smtps://host:465 (empty: no mail)" },
+	[SET_SMTP_FROM] = { "smtp-from", "NADIYA_SMTP_FROM", T_STR, OFF(smtp_from), "nadiya@localhost", 0, 0,
+			    "sender address of inbox mail" },
+	[SET_PUBLIC_URL] = { "public-url", "NADIYA_PUBLIC_URL", T_STR, OFF(public_url), NULL, 0, 0,
+			     "address people open nadiya at, e.g. https://nadiya.example.org (for links in mail)" },
 };
 
 static int set_value(struct settings *s, const struct setting_def *d, const char *v, const char *origin)

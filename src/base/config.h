@@ -31,6 +31,11 @@ struct settings {
 	bool tls_proxy;
 	bool require_2fa_all;
 	char *log_level;
+	int64_t timer_seconds;
+	char *followup_months;
+	char *smtp_url;
+	char *smtp_from;
+	char *public_url;
 };
 
 enum setting_id {
@@ -52,6 +57,11 @@ enum setting_id {
 	SET_TLS_PROXY,
 	SET_REQUIRE_2FA_ALL,
 	SET_LOG_LEVEL,
+	SET_TIMER_SECONDS,
+	SET_FOLLOWUP_MONTHS,
+	SET_SMTP_URL,
+	SET_SMTP_FROM,
+	SET_PUBLIC_URL,
 	SET__COUNT
 };
 

@@ -3,6 +3,8 @@
 #include "base/log.h"
 #include "base/str.h"
 #include "cmd/cli.h"
+#include "model/followup.h"
+#include "model/inbox.h"
 #include "web/http.h"
 #include "web/i18n.h"
 #include "web/web.h"
@@ -13,7 +15,8 @@ static const enum setting_id serve_settings[] = {
 	SET_DB, SET_KEY_FILE, SET_LISTEN, SET_CONFIG, SET_LOCALE_DIR, SET_THREADS, SET_DB_POOL,
 	SET_CONN_TIMEOUT, SET_MAX_CONNS, SET_MAX_CONNS_PER_IP, SET_CONN_MEMORY, SET_BODY_MAX,
 	SET_SESSION_IDLE, SET_SESSION_MAX, SET_HASH_CONCURRENCY, SET_TLS_PROXY, SET_REQUIRE_2FA_ALL,
-	SET_LOG_LEVEL, SET__COUNT
+	SET_LOG_LEVEL, SET_TIMER_SECONDS, SET_FOLLOWUP_MONTHS, SET_SMTP_URL, SET_SMTP_FROM,
+	SET_PUBLIC_URL, SET__COUNT
 };
 
 static int set_log_level(const char *lvl)
@@ -46,6 +49,19 @@ int cmd_serve(int argc, char **argv)
 		exit_code = 2;
 		goto out;
 	}
+	if (followup_set_schedule(c.set.followup_months) < 0) {
+		fprintf(stderr, "nadiya: --followup-months must be a comma list of 1 to 12 increasing months from 1 to 120\n");
+		exit_code = 2;
+		goto out;
+	}
+	/* Inbox mail carries a link back: without the public address there is nothing useful to send. */
+	if (c.set.smtp_url && *c.set.smtp_url &&
+	    (c.set.public_url == NULL || !(str_starts(c.set.public_url, "https://") || str_starts(c.set.public_url, "http://")))) {
+		fprintf(stderr, "nadiya: --smtp-url needs --public-url, the https:// address people open nadiya at\n");
+		exit_code = 2;
+		goto out;
+	}
+	inbox_mail_configure(c.set.smtp_url, c.set.smtp_from, c.set.public_url, i18n_use);
 	int pool = c.set.db_pool > 0 ? (int)c.set.db_pool : (int)c.set.threads + 2;
 	if ((exit_code = cli_open_store(&c, CLI_KEY | CLI_MIGRATE, pool)) != CLI_GO_ON)
 		goto out;

@@ -50,12 +50,14 @@ DB_QUERY(q_ref_managers, "SELECT id FROM users WHERE org_id = ? AND role = 'mana
 #define REF_FROM " FROM referrals r JOIN cases c ON c.id = r.case_id JOIN organizations fo ON fo.id = r.from_org_id" \
 	" JOIN organizations to2 ON to2.id = r.to_org_id"
 DB_QUERY(q_ref_get, "SELECT " REF_COLS REF_FROM " WHERE r.id = ?");
-DB_QUERY(q_ref_list_in, "SELECT " REF_COLS REF_FROM " WHERE r.to_org_id = ? AND (? = '' OR r.state = ?)"
-			" ORDER BY r.id DESC LIMIT ? OFFSET ?");
-DB_QUERY(q_ref_list_out, "SELECT " REF_COLS REF_FROM " WHERE r.from_org_id = ? AND (? = '' OR r.state = ?)"
-			 " ORDER BY r.id DESC LIMIT ? OFFSET ?");
-DB_QUERY(q_ref_list_all, "SELECT " REF_COLS REF_FROM " WHERE (? = '' OR r.state = ?)"
-			 " ORDER BY r.id DESC LIMIT ? OFFSET ?");
+/* Lists: the organization's own (0: the console, every one), in either or one direction, of one case or all. */
+DB_QUERY(q_ref_list, "SELECT " REF_COLS REF_FROM " WHERE (? = 0 OR r.to_org_id = ? OR r.from_org_id = ?)"
+		     " AND (? = '' OR (? = 'in' AND r.to_org_id = ?) OR (? = 'out' AND r.from_org_id = ?))"
+		     " AND (? = 0 OR r.case_id = ?) AND (? = '' OR r.state = ?)"
+		     " ORDER BY r.id DESC LIMIT ? OFFSET ?");
+DB_QUERY(q_ref_events, "SELECT e.at, COALESCE(u.display_name, 'console'), COALESCE(o.code, ''), e.from_state,"
+		       " e.to_state FROM referral_events e LEFT JOIN users u ON u.id = e.by_user_id"
+		       " LEFT JOIN organizations o ON o.id = u.org_id WHERE e.referral_id = ? ORDER BY e.id LIMIT 100");
 DB_QUERY(q_ref_move, "UPDATE referrals SET state = ?, answered_at = COALESCE(answered_at, ?), closed_at = ?,"
 		     " visible_until = ?, updated_at = ?, version = version + 1"
 		     " WHERE id = ? AND (state = ? OR state = ? OR state = ?)");
@@ -294,32 +296,73 @@ static int load_ref(struct svc *s, struct db_conn *c, int64_t id, struct referra
 	return rc < 0 ? SVC_ERROR : rc == 0 ? SVC_NOT_FOUND : SVC_OK;
 }
 
+/* The transitions of a referral, oldest first, in the caller's transaction. */
+static int load_events(struct svc *s, struct db_conn *c, struct referral *x)
+{
+	struct db_rows *r;
+	if (db_query(c, &q_ref_events, DB_PARAMS(db_int(x->id)), &r, &s->error) < 0)
+		return SVC_ERROR;
+	struct referral_event *ev = arena_alloc(s->arena, sizeof *ev * 100);
+	int n = 0, q;
+	while ((q = db_rows_next(r, &s->error)) == 1 && n < 100) {
+		ev[n].at = db_rows_int(r, 0);
+		ev[n].by = arena_strdup(s->arena, db_rows_text(r, 1));
+		ev[n].by_org = arena_strdup(s->arena, db_rows_text(r, 2));
+		ev[n].from_state = arena_strdup(s->arena, db_rows_text(r, 3));
+		ev[n].to_state = arena_strdup(s->arena, db_rows_text(r, 4));
+		n++;
+	}
+	db_rows_free(&r);
+	x->events = ev;
+	x->nevents = n;
+	return q < 0 ? SVC_ERROR : SVC_OK;
+}
+
 int referral_get(struct svc *s, int64_t id, struct referral *x)
 {
 	int rc = svc_may(s, A_REFERRAL_LIST, NULL);
 	if (rc != SVC_OK)
 		return rc;
-	struct db_conn *c = svc_begin(s, false);
+	/* A write transaction: opening the sealed texts is recorded in the audit trail. */
+	struct db_conn *c = svc_begin(s, true);
 	if (c == NULL)
 		return SVC_ERROR;
 	if ((rc = load_ref(s, c, id, x)) == SVC_OK && !party(s, x))
 		rc = SVC_NOT_FOUND; /* another organization's referral is not confirmed to exist */
-	if (rc == SVC_OK) {
-		const char *v[4] = { "", "", "", "" };
-		static const struct field ff[4] = {
-			{ "reason", "reason", FT_LONGTEXT, NULL, F_PERSONAL, 0, 0, "", NULL },
-			{ "decline_reason", "decline_reason", FT_LONGTEXT, NULL, F_PERSONAL, 0, 0, "", NULL },
-			{ "outcome", "outcome", FT_LONGTEXT, NULL, F_PERSONAL, 0, 0, "", NULL },
-			{ "override_reason", "override_reason", FT_LONGTEXT, NULL, F_PERSONAL, 0, 0, "", NULL },
-		};
-		static const struct record_type rt = { "referral", ff, 4 };
-		if (sealed_get_record(c, s->key, SEALED_REFERRAL, id, &rt, s->arena, v, &s->error) < 0)
-			rc = SVC_ERROR;
-		x->reason = v[0];
-		x->decline_reason = v[1];
-		x->outcome = v[2];
-		x->override_reason = v[3];
+	if (rc != SVC_OK)
+		goto out;
+	const char *v[4] = { "", "", "", "" };
+	static const struct field ff[4] = {
+		{ "reason", "reason", FT_LONGTEXT, NULL, F_PERSONAL, 0, 0, "", NULL },
+		{ "decline_reason", "decline_reason", FT_LONGTEXT, NULL, F_PERSONAL, 0, 0, "", NULL },
+		{ "outcome", "outcome", FT_LONGTEXT, NULL, F_PERSONAL, 0, 0, "", NULL },
+		{ "override_reason", "override_reason", FT_LONGTEXT, NULL, F_PERSONAL, 0, 0, "", NULL },
+	};
+	static const struct record_type rt = { "referral", ff, 4 };
+	rc = SVC_ERROR;
+	if (sealed_get_record(c, s->key, SEALED_REFERRAL, id, &rt, s->arena, v, &s->error) < 0 ||
+	    load_events(s, c, x) != SVC_OK)
+		goto out;
+	bool sender = s->actor->role == ROLE_SYSTEM || s->actor->org_id == x->from_org_id;
+	x->reason = v[0];
+	x->decline_reason = v[1];
+	x->outcome = v[2];
+	/* Why her consent was overridden is the sending organization's own justification. */
+	x->override_reason = sender ? v[3] : "";
+	/* What the actor may do now, asked of policy as referral_transition will ask it (nothing audited). */
+	struct resource ans = { .org_id = x->from_org_id, .referred = s->actor->org_id == x->to_org_id };
+	x->may_answer = s->actor->org_id == x->to_org_id && policy_may(s->actor, A_REFERRAL_ANSWER, &ans);
+	if (sender && s->actor->role != ROLE_SYSTEM) {
+		struct resource cres;
+		if (case_resource(s, c, x->case_id, &cres, NULL) != SVC_OK)
+			goto out;
+		x->may_cancel = policy_may(s->actor, A_REFERRAL_CANCEL, &cres);
 	}
+	if (svc_audit(s, c, "referral.view", "referral", arena_printf(s->arena, "%lld", (long long)id), "ok", "") !=
+	    SVC_OK)
+		goto out;
+	rc = svc_commit(s, &c);
+out:
 	svc_abort(s, &c);
 	return rc;
 }
@@ -333,18 +376,22 @@ int referral_list(struct svc *s, const struct referral_filter *f, struct referra
 		return rc;
 	int limit = f->limit > 0 && f->limit <= 200 ? f->limit : 50;
 	const char *st = f->state ? f->state : "";
+	if (*st && !picklist_has(&pl_referral_state, st))
+		return svc_invalid(s, N_("Choose one of the listed values."), "state");
+	if (f->direction && *f->direction && !str_eq(f->direction, "in") && !str_eq(f->direction, "out"))
+		return svc_invalid(s, N_("Choose one of the listed values."), "direction");
 	struct db_conn *c = svc_begin(s, false);
 	if (c == NULL)
 		return SVC_ERROR;
 	struct db_rows *r;
-	int q;
-	if (s->actor->role == ROLE_SYSTEM)
-		q = db_query(c, &q_ref_list_all, DB_PARAMS(db_text(st), db_text(st), db_int(limit + 1), db_int(f->offset)), &r,
-			     &s->error);
-	else
-		q = db_query(c, str_eq(f->direction, "out") ? &q_ref_list_out : &q_ref_list_in,
-			     DB_PARAMS(db_int(s->actor->org_id), db_text(st), db_text(st), db_int(limit + 1), db_int(f->offset)),
-			     &r, &s->error);
+	/* The console sees every organization's referrals, so a direction means nothing to it. */
+	int64_t org = s->actor->role == ROLE_SYSTEM ? 0 : s->actor->org_id;
+	const char *dir = org && f->direction ? f->direction : "";
+	int q = db_query(c, &q_ref_list,
+			 DB_PARAMS(db_int(org), db_int(org), db_int(org), db_text(dir), db_text(dir), db_int(org), db_text(dir),
+				   db_int(org), db_int(f->case_id), db_int(f->case_id), db_text(st), db_text(st),
+				   db_int(limit + 1), db_int(f->offset > 0 ? f->offset : 0)),
+			 &r, &s->error);
 	if (q < 0) {
 		svc_abort(s, &c);
 		return SVC_ERROR;
@@ -565,7 +612,8 @@ void referral_mask_person(const char *shared, const char **v)
 		int fields[6];
 	} groups[] = {
 		{ "names", { P_FIRST_NAME, P_MIDDLE_NAME, P_SECOND_NAME, P_FIRST_NAME_LATIN, P_SECOND_NAME_LATIN, -1 } },
-		{ "birthdate", { P_BIRTHDATE, -1 } },
+		/* The year of birth goes with the date; an age band is answered as the band alone. */
+		{ "birthdate", { P_BIRTHDATE, P_BIRTH_YEAR, -1 } },
 		{ "phones", { P_MOBILE_PHONE, P_HOME_PHONE, P_EMAIL, -1 } },
 		{ "address", { P_STREET, P_CITY, P_STATE, P_POSTAL_CODE, P_MAILING_COUNTRY, -1 } },
 		{ "id_document", { P_ID_DOCUMENT, P_ID_NUMBER, -1 } },
@@ -574,7 +622,6 @@ void referral_mask_person(const char *shared, const char **v)
 		{ "citizenship", { P_CITIZENSHIP, -1 } },
 		{ "region", { P_REGION, -1 } },
 		{ "languages", { P_LANGUAGES, -1 } },
-		{ "age_band", { P_BIRTH_YEAR, -1 } },
 	};
 	bool keep[P__COUNT] = { false };
 	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++)

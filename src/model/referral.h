@@ -31,13 +31,23 @@ extern const struct picklist pl_shareable;
 /* The default, minimal set of shared fields. */
 #define REFERRAL_MINIMUM_FIELDS "case_code,age_band,gender,languages,needs,safe_contact"
 
+/* One transition of a referral: when, by whom (display name and organization code, "console"), from, to. */
+struct referral_event {
+	int64_t at;
+	const char *by, *by_org, *from_state, *to_state;
+};
+
 struct referral {
 	int64_t id, case_id, from_org_id, to_org_id, deadline_at, answered_at, closed_at, visible_until, created_at,
 		version;
 	const char *case_code, *from_org, *to_org, *services, *urgency, *state, *shared_fields;
 	bool consent_override;
-	/* sealed, opened for the sender's and receiver's users only */
+	/* sealed, opened for the sender's and receiver's users only (override_reason for the sender only) */
 	const char *reason, *decline_reason, *outcome, *override_reason;
+	/* referral_get only: every transition, oldest first, and what the actor may do with it now */
+	const struct referral_event *events;
+	int nevents;
+	bool may_answer, may_cancel;
 };
 
 struct referral_new {
@@ -61,13 +71,16 @@ int referral_create(struct svc *s, const struct referral_new *n, int64_t *id_r);
  */
 int referral_transition(struct svc *s, int64_t id, const char *action, const char *text);
 
+/* One referral the actor's organization sent or receives (else SVC_NOT_FOUND), its texts opened, with its events. */
 int referral_get(struct svc *s, int64_t id, struct referral *r);
 
 struct referral_filter {
-	const char *direction; /* "in" (to the actor's organization) or "out" */
+	const char *direction; /* "in" (to the actor's organization), "out", or NULL/"" for both */
 	const char *state;     /* "" for all */
+	int64_t case_id;       /* 0 for every case */
 	int limit, offset;
 };
+/* Newest first; sealed texts are not opened.  The console sees every organization's. */
 int referral_list(struct svc *s, const struct referral_filter *f, struct referral **rows_r, int *n_r, bool *more_r);
 
 /* Expires referrals past their deadline (console actor); answers how many.  Safe from several processes. */

@@ -27,6 +27,12 @@ DB_QUERY(q_rk_rf_batch, "SELECT referral_id, field, sealed FROM referral_fields 
 DB_QUERY(q_rk_rf_set, "UPDATE referral_fields SET sealed = ?, key_id = ? WHERE referral_id = ? AND field = ? AND key_id = ?");
 DB_QUERY(q_rk_notes_batch, "SELECT id, 'text', sealed FROM case_notes WHERE key_id = ? LIMIT ?");
 DB_QUERY(q_rk_notes_set, "UPDATE case_notes SET sealed = ?, key_id = ? WHERE id = ? AND 'text' = ? AND key_id = ?");
+DB_QUERY(q_rk_ff_batch, "SELECT followup_id, field, sealed FROM followup_fields WHERE key_id = ? LIMIT ?");
+DB_QUERY(q_rk_ff_set, "UPDATE followup_fields SET sealed = ?, key_id = ? WHERE followup_id = ? AND field = ? AND key_id = ?");
+DB_QUERY(q_rk_lf_batch, "SELECT closure_id, field, sealed FROM closure_fields WHERE key_id = ? LIMIT ?");
+DB_QUERY(q_rk_lf_set, "UPDATE closure_fields SET sealed = ?, key_id = ? WHERE closure_id = ? AND field = ? AND key_id = ?");
+DB_QUERY(q_rk_goals_batch, "SELECT id, 'text', sealed FROM plan_goals WHERE key_id = ? LIMIT ?");
+DB_QUERY(q_rk_goals_set, "UPDATE plan_goals SET sealed = ?, key_id = ? WHERE id = ? AND 'text' = ? AND key_id = ?");
 /* TOTP secrets have no key id: which key opens one is tried (the AEAD says which). */
 DB_QUERY(q_rk_totp_batch, "SELECT id, totp_sealed FROM users WHERE totp_sealed IS NOT NULL AND id > ? ORDER BY id LIMIT ?");
 DB_QUERY(q_rk_totp_set, "UPDATE users SET totp_sealed = ? WHERE id = ?");
@@ -43,6 +49,9 @@ static const struct sealed_set sets[] = {
 	{ "consents", &q_rk_nf_batch, &q_rk_nf_set },
 	{ "referrals", &q_rk_rf_batch, &q_rk_rf_set },
 	{ "case_notes", &q_rk_notes_batch, &q_rk_notes_set },
+	{ "followups", &q_rk_ff_batch, &q_rk_ff_set },
+	{ "closures", &q_rk_lf_batch, &q_rk_lf_set },
+	{ "plan_goals", &q_rk_goals_batch, &q_rk_goals_set },
 };
 
 static int meta_get(struct db_conn *c, const char *name, char *out, size_t cap, const char **error_r)

@@ -22,6 +22,14 @@ DB_QUERY(q_rf_put, "INSERT INTO referral_fields (referral_id, field, key_id, sea
 		   " ON CONFLICT (referral_id, field) DO UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed");
 DB_QUERY(q_rf_del, "DELETE FROM referral_fields WHERE referral_id = ? AND field = ?");
 DB_QUERY(q_rf_get, "SELECT field, sealed FROM referral_fields WHERE referral_id = ?");
+DB_QUERY(q_ff_put, "INSERT INTO followup_fields (followup_id, field, key_id, sealed) VALUES (?, ?, ?, ?)"
+		   " ON CONFLICT (followup_id, field) DO UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed");
+DB_QUERY(q_ff_del, "DELETE FROM followup_fields WHERE followup_id = ? AND field = ?");
+DB_QUERY(q_ff_get, "SELECT field, sealed FROM followup_fields WHERE followup_id = ?");
+DB_QUERY(q_lf_put, "INSERT INTO closure_fields (closure_id, field, key_id, sealed) VALUES (?, ?, ?, ?)"
+		   " ON CONFLICT (closure_id, field) DO UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed");
+DB_QUERY(q_lf_del, "DELETE FROM closure_fields WHERE closure_id = ? AND field = ?");
+DB_QUERY(q_lf_get, "SELECT field, sealed FROM closure_fields WHERE closure_id = ?");
 
 static const struct {
 	const char *name;
@@ -31,6 +39,8 @@ static const struct {
 	[SEALED_CASE] = { "cases", &q_cf_put, &q_cf_del, &q_cf_get },
 	[SEALED_CONSENT] = { "consents", &q_nf_put, &q_nf_del, &q_nf_get },
 	[SEALED_REFERRAL] = { "referrals", &q_rf_put, &q_rf_del, &q_rf_get },
+	[SEALED_FOLLOWUP] = { "followups", &q_ff_put, &q_ff_del, &q_ff_get },
+	[SEALED_CLOSURE] = { "closures", &q_lf_put, &q_lf_del, &q_lf_get },
 };
 
 const char *sealed_table_name(enum sealed_table t)

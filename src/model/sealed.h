@@ -19,7 +19,7 @@
 struct db_conn;
 struct master_key;
 
-enum sealed_table { SEALED_PERSON, SEALED_CASE, SEALED_CONSENT, SEALED_REFERRAL };
+enum sealed_table { SEALED_PERSON, SEALED_CASE, SEALED_CONSENT, SEALED_REFERRAL, SEALED_FOLLOWUP, SEALED_CLOSURE };
 
 /* Writes (or, for "" or NULL, deletes) one sealed field, in the caller's transaction. */
 int sealed_put(struct db_conn *c, const struct master_key *k, enum sealed_table t, int64_t id, const char *field,

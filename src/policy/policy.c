@@ -61,6 +61,15 @@ static const struct rule rules[A__COUNT] = {
 	[A_ASSISTANCE_RECORD] = { "assistance.record", false, R(NO, NO, OWN, ASG, NO, NO, NO, ANY), true },
 	[A_DIRECTORY_VIEW]  = { "directory.view",  false, R(ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY) },
 	[A_DIRECTORY_EDIT]  = { "directory.edit",  false, R(ANY, ANY, OWN, NO, NO, NO, NO, ANY) },
+	/* Reintegration: plans and follow-ups by the case's caseworkers, approvals by its managers
+	 * (decisions, never the console's); indicators without personal data for the network. */
+	[A_PLAN_EDIT]       = { "plan.edit",       false, R(NO, NO, OWN, ASG, NO, NO, NO, ANY) },
+	[A_PLAN_APPROVE]    = { "plan.approve",    false, R(NO, NO, OWN, NO, NO, NO, NO, NO) },
+	[A_FOLLOWUP_RECORD] = { "followup.record", false, R(NO, NO, OWN, ASG, NO, NO, NO, ANY) },
+	[A_CASE_CLOSE_REQUEST] = { "case.close_request", false, R(NO, NO, OWN, ASG, NO, NO, NO, NO) },
+	[A_CASE_CLOSE_APPROVE] = { "case.close_approve", false, R(NO, NO, OWN, NO, NO, NO, NO, NO) },
+	[A_CASE_REOPEN]     = { "case.reopen",     false, R(NO, NO, OWN, NO, NO, NO, NO, NO) },
+	[A_REINT_INDICATORS] = { "reintegration.indicators", false, R(NO, ANY, OWN, NO, NO, ANY, NO, ANY) },
 };
 
 enum scope policy_scope(const struct actor *a, enum action act)

@@ -53,6 +53,14 @@ enum action {
 	A_ASSISTANCE_RECORD,
 	A_DIRECTORY_VIEW,
 	A_DIRECTORY_EDIT,
+	/* reintegration monitoring (plan.c, followup.c, closure.c, reint-stats.c) */
+	A_PLAN_EDIT,
+	A_PLAN_APPROVE,
+	A_FOLLOWUP_RECORD,
+	A_CASE_CLOSE_REQUEST,
+	A_CASE_CLOSE_APPROVE,
+	A_CASE_REOPEN,
+	A_REINT_INDICATORS,
 	A__COUNT
 };
 

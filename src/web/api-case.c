@@ -306,6 +306,17 @@ static json_t *case_json(const struct case_rec *r)
 	json_object_set_new(o, "version", json_integer(r->version));
 	json_object_set_new(o, "created_at", json_integer(r->created_at));
 	json_object_set_new(o, "updated_at", json_integer(r->updated_at));
+	if (r->shared_fields) {
+		/* A receiving organization: which fields its referrals share (the others are empty here). */
+		json_t *shared = json_array();
+		for (const char *p = r->shared_fields; *p;) {
+			const char *e = strchr(p, ',');
+			size_t l = e ? (size_t)(e - p) : strlen(p);
+			json_array_append_new(shared, json_stringn(p, l));
+			p += l + (e ? 1 : 0);
+		}
+		json_object_set_new(o, "shared_fields", shared);
+	}
 	return o;
 }
 

@@ -23,6 +23,7 @@
 #include "web/form.h"
 #include "web/metrics.h"
 #include "web/router.h"
+#include "web/timers.h"
 #include "web/web.h"
 
 #include <arpa/inet.h>
@@ -458,9 +459,14 @@ int http_serve(struct app *app, const char *listen)
 	}
 	log_info("msg=\"serving\" listen=%s threads=%lld db=%s", listen, (long long)cfg->threads,
 		 db_safe_url(app->db));
+	/* Timed work (expiring overdue referrals) runs even when nobody makes a request.  Started
+	 * once the daemon serves (and SIGINT/SIGTERM are blocked, so it never takes them); stopped
+	 * first at shutdown, so no job is left half-way when the process exits. */
+	struct timers *timers = timers_start(app);
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("msg=\"stopping\" signal=%d", sig);
+	timers_stop(&timers);
 	MHD_stop_daemon(d);
 	return 0;
 }

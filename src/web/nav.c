@@ -2,6 +2,7 @@
 #include "base/str.h"
 #include "model/actor.h"
 #include "policy/policy.h"
+#include "web/ui.h"
 #include "web/web.h"
 
 struct nav_item {
@@ -33,6 +34,16 @@ void nav_render(struct request *req)
 	(void)full;
 	if (full && policy_may(req->actor, A_CASE_LIST, NULL))
 		item(req, "/cases", N_("Cases"));
+	if (full && policy_may(req->actor, A_REFERRAL_LIST, NULL))
+		item(req, "/referrals", N_("Referrals"));
+	if (full && policy_may(req->actor, A_FOLLOWUP_RECORD, NULL))
+		item(req, "/followups", N_("Follow-ups"));
+	if (full && policy_may(req->actor, A_REINT_INDICATORS, NULL))
+		item(req, "/indicators/reintegration", N_("Reintegration"));
+	if (full)
+		ui_inbox_nav_item(req); /* "Inbox" with the unread count (ui-inbox.c) */
+	if (full && policy_may(req->actor, A_DIRECTORY_VIEW, NULL))
+		item(req, "/directory", N_("Service directory"));
 	if (full)
 		item(req, "/orgs", N_("Organizations"));
 	if (full && policy_may(req->actor, A_NETWORK_GROWTH, NULL))

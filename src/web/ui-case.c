@@ -17,6 +17,7 @@
 #include "model/case.h"
 #include "model/htcds.h"
 #include "model/person.h"
+#include "model/referral.h"
 #include "web/forms.h"
 #include "web/session-web.h"
 #include "web/ui-case.h"
@@ -391,14 +392,19 @@ static bool page_load(struct request *req, int64_t id, const struct page_opts *p
 		pg->res = (struct resource){ .org_id = pg->c.owner_org_id, .assigned = pg->c.assigned };
 		rc = person_get(&s, pg->c.person_id, po->reveal, &pg->p);
 	}
-	if (rc == SVC_OK)
+	/* A receiving organization (shared_fields set) sees only what its referrals share: not the
+	 * owner's notes, history or staff. */
+	bool receiver = rc == SVC_OK && pg->c.shared_fields != NULL;
+	if (rc == SVC_OK && !receiver)
 		rc = case_notes(&s, id, &pg->notes, &pg->nnotes);
-	if (rc == SVC_OK)
+	if (rc == SVC_OK && !receiver)
 		rc = case_history(&s, id, &pg->hist, &pg->nhist);
 	if (rc != SVC_OK) {
 		web_svc_fail(req, &s, rc);
 		return false;
 	}
+	if (receiver)
+		return true;
 	/* Names for the assignment form and the history; the page works without them. */
 	struct svc s2 = web_svc(req);
 	if (case_worker_choices(&s2, pg->c.owner_org_id, &pg->workers, &pg->nworkers) != SVC_OK)
@@ -427,13 +433,32 @@ static void case_page(struct request *req, int64_t id, const struct page_opts *p
 		notice(req, "ok", _("The caseworkers were changed."));
 	if (po->reveal)
 		notice(req, "warn", _("Personal data is shown. This view is recorded in the audit trail."));
+	if (pg.c.shared_fields)
+		notice(req, "", _("Your organization sees this case through a referral: only the fields it shares are shown."));
 	section_summary(req, &pg, pg.c.opened);
 	section_person(req, &pg, po);
+	if (pg.c.shared_fields) {
+		/* A receiving organization: the shared fields and its referrals, nothing of the owner's work. */
+		if (referral_shares(pg.c.shared_fields, "experience"))
+			section_experience(req, &pg);
+		if (referral_shares(pg.c.shared_fields, "needs"))
+			section_needs(req, &pg, pg.c.opened);
+		ui_case_section_referrals(req, pg.c.id, &pg.res, pg.c.shared_fields);
+		ui_assistance_section(req, pg.c.id);
+		page_end(req);
+		return;
+	}
+	ui_case_section_screening(req, pg.c.id, &pg.res);
+	ui_case_section_consent(req, pg.c.id, &pg.res, pg.c.opened);
 	section_experience(req, &pg);
 	section_needs(req, &pg, pg.c.opened);
 	section_notes(req, &pg, po);
 	section_assign(req, &pg, po);
 	section_history(req, &pg);
+	ui_case_section_referrals(req, pg.c.id, &pg.res, NULL);
+	ui_assistance_section(req, pg.c.id);
+	ui_reint_section_plan(req, pg.c.id, &pg.res);
+	ui_reint_section_followups(req, pg.c.id, &pg.res, pg.c.v[C_STATUS]);
 	html_raw(o, "<p><a href=\"/cases\">");
 	html_txt(o, _("All cases"));
 	html_raw(o, "</a></p>\n");

@@ -129,5 +129,106 @@ void ui_case_note(struct request *req);
 void ui_case_assign(struct request *req);
 void ui_person_edit_page(struct request *req);
 void ui_person_edit(struct request *req);
+/* ui-screening.c */
+/* The case page's sections (called by case_page in ui-case.c); opened: the page is revealed. */
+struct resource;
+void ui_case_section_screening(struct request *req, int64_t case_id, const struct resource *res);
+void ui_case_section_consent(struct request *req, int64_t case_id, const struct resource *res, bool opened);
+void ui_screening_page(struct request *req);
+void ui_screening_record(struct request *req);
+void ui_screening_view(struct request *req);
+void ui_consent_record(struct request *req);
+void ui_consent_withdraw(struct request *req);
+/* referrals (api-referral.c, ui-referral.c) */
+void api_referral_create(struct request *req);
+void api_referral_list(struct request *req);
+void api_referral_get(struct request *req);
+void api_referral_accept(struct request *req);
+void api_referral_decline(struct request *req);
+void api_referral_start(struct request *req);
+void api_referral_complete(struct request *req);
+void api_referral_close(struct request *req);
+void api_referral_cancel(struct request *req);
+void ui_referral_new(struct request *req);
+void ui_referral_create(struct request *req);
+void ui_referral_list(struct request *req);
+void ui_referral_view(struct request *req);
+void ui_referral_reveal(struct request *req);
+void ui_referral_step(struct request *req);
+/* The case page's section "Referrals" (called by case_page in ui-case.c); shared: what the
+ * actor's organization receives of the case (case_rec.shared_fields), NULL for the owner. */
+struct resource;
+void ui_case_section_referrals(struct request *req, int64_t case_id, const struct resource *res, const char *shared);
+/* A new referral's fields, declared once in api-referral.c: the API reads them all, the refer
+ * form of a case (its id in the address) all but the first. */
+enum { RN_CASE_ID, RN_TO_ORG, RN_SERVICES, RN_SHARED, RN_REASON, RN_URGENCY, RN_OVERRIDE, RN_OVERRIDE_REASON, RN__COUNT };
+extern const struct record_type referral_new_rt;
+extern const struct record_type referral_form_rt;
+struct referral_new;
+/* values[RN__COUNT] (canonical) into n; shared_given false: the minimum is shared. */
+void referral_new_from_values(const char *const *v, bool shared_given, struct referral_new *n);
+
+/* directory, assistance, inbox, indicators (ui-directory.c, api-directory.c) */
+void ui_directory_list(struct request *req);
+void ui_directory_new(struct request *req);
+void ui_directory_create(struct request *req);
+void ui_directory_edit_page(struct request *req);
+void ui_directory_edit(struct request *req);
+void ui_directory_capacity(struct request *req);
+void api_service_list(struct request *req);
+void api_service_create(struct request *req);
+void api_service_get(struct request *req);
+void api_service_patch(struct request *req);
+void api_service_capacity(struct request *req);
+void api_assistance_list(struct request *req);
+void api_assistance_create(struct request *req);
+void api_indicators_referrals(struct request *req);
+/* ui-assistance.c: the case page's section "Assistance given" (called by case_page in ui-case.c), and its form */
+void ui_assistance_section(struct request *req, int64_t case_id);
+void ui_assistance_add(struct request *req);
+/* ui-inbox.c, ui-indicators.c; ui_inbox_nav_item is the navigation's "Inbox" entry with the unread count */
+void ui_inbox_nav_item(struct request *req);
+void ui_inbox(struct request *req);
+void ui_inbox_read(struct request *req);
+void ui_referral_overdue(struct request *req);
+void ui_referral_indicators(struct request *req);
+
+/* reintegration: plans, follow-ups, closure, indicators (api-reint.c, ui-reint.c, ui-reint-followup.c) */
+void api_plan_list(struct request *req);
+void api_plan_create(struct request *req);
+void api_plan_get(struct request *req);
+void api_plan_patch(struct request *req);
+void api_plan_submit(struct request *req);
+void api_plan_approve(struct request *req);
+void api_followup_list(struct request *req);
+void api_followup_get(struct request *req);
+void api_followup_record(struct request *req);
+void api_questionnaire(struct request *req);
+void api_closure_list(struct request *req);
+void api_closure_request(struct request *req);
+void api_closure_approve(struct request *req);
+void api_closure_reject(struct request *req);
+void api_closure_reopen(struct request *req);
+void api_reint_indicators(struct request *req);
+
+/* ui-reint.c, ui-reint-followup.c: the case page's "Reintegration plan" and "Follow-ups" sections
+ * (called by case_page in ui-case.c; status: the case's status, for closing and reopening) */
+void ui_reint_section_plan(struct request *req, int64_t case_id, const struct resource *res);
+void ui_reint_section_followups(struct request *req, int64_t case_id, const struct resource *res, const char *status);
+void ui_plan_new(struct request *req);
+void ui_plan_create(struct request *req);
+void ui_plan_view(struct request *req);
+void ui_plan_edit_page(struct request *req);
+void ui_plan_edit(struct request *req);
+void ui_plan_submit(struct request *req);
+void ui_plan_approve(struct request *req);
+void ui_followup_list(struct request *req);
+void ui_followup_view(struct request *req);
+void ui_followup_record(struct request *req);
+void ui_closure_request(struct request *req);
+void ui_closure_approve(struct request *req);
+void ui_closure_reject(struct request *req);
+void ui_closure_reopen(struct request *req);
+void ui_reint_indicators(struct request *req);
 
 #endif

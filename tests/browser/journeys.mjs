@@ -4,8 +4,9 @@
 // tool downloads), walks what a person does: signs in with a password and an
 // authenticator code, sets up a second factor, keeps the partner registry,
 // creates an account, reads the audit trail, changes language and password,
-// signs out.  One journey is wholly in Ukrainian, one in English, and one
-// uses only the keyboard.  tests/browser/run prepares the server and the
+// signs out; a caseworker registers a person, opens her case, screens her
+// with the ILO/EC indicators and records her consent.  One journey is wholly
+// in Ukrainian, one in English, and one uses only the keyboard.  tests/browser/run prepares the server and the
 // accounts and calls this script; it is plain node, with no test framework.
 //
 // On every page a journey visits it checks, besides what the step expects:
@@ -94,6 +95,35 @@ const UK = readPo(ARGS.po);
 // only (single words such as "English" legitimately stay), no format strings.
 const UK_PHRASES = [...UK].filter(([id, str]) => id !== str && id.includes(' ') && id.length >= 8 && !id.includes('%'))
 	.map(([id]) => id);
+
+// The ILO/EC indicators as the product ships them (data/ilo_delphi_adult_labour.csv):
+// indicator_code -> the row by column name.  The Ukrainian journey ticks them by the
+// labels a Ukrainian reader sees (indicator_label_uk).
+function readCsv(file) {
+	const rows = [];
+	for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+		if (!line) continue;
+		const fields = [];
+		let cur = '';
+		let quoted = false;
+		for (let i = 0; i < line.length; i++) {
+			const c = line[i];
+			if (quoted && c === '"' && line[i + 1] === '"') {
+				cur += '"';
+				i++;
+			} else if (c === '"') quoted = !quoted;
+			else if (c === ',' && !quoted) {
+				fields.push(cur);
+				cur = '';
+			} else cur += c;
+		}
+		fields.push(cur);
+		rows.push(fields);
+	}
+	const head = rows.shift();
+	return new Map(rows.map((r) => [r[head.indexOf('indicator_code')], Object.fromEntries(head.map((h, i) => [h, r[i]]))]));
+}
+const ILO_ADULT = readCsv(path.join(HERE, '..', '..', 'data', 'ilo_delphi_adult_labour.csv'));
 
 // ---- second factor (RFC 6238, as an authenticator app computes it) ----------
 
@@ -386,7 +416,7 @@ async function run(browser, name, lang, locale, body) {
 // ---- the journeys ------------------------------------------------------------
 
 const accounts = Object.fromEntries(JSON.parse(fs.readFileSync(ARGS.accounts, 'utf8')).map((a) => [a.key, new Account(a)]));
-for (const k of ['admin', 'coordinator', 'auditor', 'caseworker'])
+for (const k of ['admin', 'coordinator', 'auditor', 'caseworker', 'intake'])
 	if (!accounts[k]) throw new Error(`--accounts has no "${k}" account`);
 
 const NEW_ORG = {
@@ -691,6 +721,102 @@ async function enrolJourney(j) {
 	});
 }
 
+// A caseworker, in Ukrainian, through a case: she registers a woman and opens her case
+// (after a mistyped phone), screens her with the ILO/EC indicators, and records her
+// consent (after forgetting the witness of a verbal one).
+async function caseworkerJourney(j) {
+	const cw = accounts.intake;
+	const person = { first: 'Соломія', second: 'Гнатюк', phone: '+380 67 555 01 02' };
+	let caseUrl = '';
+	await j.step('вхід працівниці (caseworker signs in)', async () => {
+		await j.signIn(cw);
+		await j.secondFactor(cw);
+		await j.expectPath(/^\/$/);
+	});
+
+	await j.step('нова справа: помилка біля поля, потім виправлення (new case: an error, then corrected)', async () => {
+		await j.follow(j.T('Cases'), j.page.locator('header nav'));
+		await j.follow(j.T('Register a person and open a case'));
+		await j.expectH1('Register a person and open a case');
+		await j.field('First name').fill(person.first);
+		await j.field('Surname').fill(person.second);
+		await j.field('Mobile phone').fill('дзвоніть мамі');
+		await j.field('Gender').selectOption({ label: j.T('Feminine') });
+		await j.field('Region of residence').selectOption({ label: j.T('Lviv oblast') });
+		await j.field('How she was identified').selectOption({ label: j.T('Hotline') });
+		await j.press('Register and open the case');
+		await j.expectH1('Register a person and open a case');
+		const phone = j.page.locator('main .field.invalid').filter({ has: j.page.locator('#f-mobile_phone') });
+		assert((await phone.locator('.field-error').innerText()).trim() ===
+			j.T('Enter a phone number with digits only, e.g. +380 67 123 4567.'), 'the error is not next to the phone');
+		assert((await j.field('Mobile phone').getAttribute('aria-invalid')) === 'true', 'the phone is not marked invalid');
+		assert((await j.field('Surname').inputValue()) === person.second, 'what was typed was lost');
+		await j.field('Mobile phone').fill(person.phone);
+		await j.press('Register and open the case');
+		await j.expectPath(/^\/cases\/\d+\?done=created$/);
+		await j.expectNotice('The person was registered and the case opened.');
+		caseUrl = new URL(j.page.url()).pathname;
+		assert(!(await j.page.locator('main').innerText()).includes(person.second), 'her surname is shown without a reveal');
+		assert((await j.page.locator('main').innerText()).includes(j.T('No screening recorded yet.')), 'no screening section');
+	});
+
+	// Recruitment by deception, exploitative conditions, coercion at destination: a possible victim.
+	const ticks = {
+		DR: ['dr_deceived_about_the_nature_of_the_job_location_or_employer', 'dr_deceived_about_access_to_education_opportunities'],
+		EX: ['ex_excessive_working_days_or_hours', 'ex_bad_living_conditions'],
+		CD: ['cd_confiscation_of_documents', 'cd_debt_bondage'],
+	};
+	const dims = { DR: 'Deceptive recruitment', EX: 'Exploitative conditions of work', CD: 'Coercion at destination' };
+	await j.step('скринінг за індикаторами МОП/ЄС (screening with the ILO/EC indicators)', async () => {
+		await j.follow(j.T('Screen with the ILO/EC indicators'));
+		await j.expectPath(/^\/cases\/\d+\/screening$/);
+		assert((await j.field('Profile').inputValue()) === 'adult_labour', 'the adult profile is not the first');
+		for (const [dim, codes] of Object.entries(ticks)) {
+			const group = j.page.getByRole('group', { name: `${j.T(dims[dim])} (${dim})`, exact: true });
+			for (const code of codes) {
+				const label = ILO_ADULT.get(code).indicator_label_uk;
+				assert(label, `no Ukrainian label for ${code} in the data`);
+				await group.getByRole('checkbox', { name: label }).check();
+			}
+		}
+		await j.press('Evaluate and record');
+		await j.expectPath(/^\/cases\/\d+\/screenings\/\d+\?done=recorded$/);
+		await j.expectNotice('The screening was recorded on the case.');
+		await j.expectNotice('Possible victim — refer for formal identification. This is not a legal finding.', 'warn');
+		const rows = await j.rows();
+		const positive = rows.filter((r) => r[4] === j.T('Positive')).map((r) => r[0]);
+		assert(JSON.stringify(positive) === JSON.stringify(Object.keys(ticks).map((d) => `${j.T(dims[d])} (${d})`)),
+			`positive dimensions: ${JSON.stringify(positive)}`);
+		const present = await j.page.locator('main ul').last().innerText();
+		assert(present.includes(ILO_ADULT.get('cd_debt_bondage').indicator_label_uk), `indicators present: ${present}`);
+		await j.follow(j.T('Back to the case'));
+		await j.expectPath(new RegExp(`^${caseUrl}$`));
+		const shown = await j.page.locator('h2#screening + .table-wrap').innerText();
+		assert(shown.includes(j.T('Possible victim — refer for formal identification')), `the case lists: ${shown}`);
+	});
+
+	await j.step('згода: свідок для усної згоди, потім запис (consent: a witness for a verbal one, then recorded)', async () => {
+		await j.field('Purpose').selectOption({ label: j.T('Referral to other organizations or services') });
+		await j.page.getByRole('checkbox', { name: j.T('Shelter'), exact: true }).check();
+		await j.field('How consent was given').selectOption({ label: j.T('Verbal, with a witness') });
+		await j.press('Record the consent');
+		await j.expectPath(/^\/cases\/\d+\/consents$/);
+		const witness = j.page.locator('main .field.invalid').filter({ has: j.page.locator('#f-witness') });
+		assert((await witness.locator('.field-error').innerText()).trim() === j.T('A verbal consent needs the name of its witness.'),
+			'the error is not next to the witness');
+		assert(await j.page.getByRole('checkbox', { name: j.T('Shelter'), exact: true }).isChecked(), 'the ticked service was lost');
+		await j.field('Witness').fill('Оксана Свідок');
+		await j.press('Record the consent');
+		await j.expectPath(new RegExp(`^${caseUrl}\\?done=consent$`));
+		await j.expectNotice('The consent was recorded.');
+		const row = (await j.page.locator('h2#consents ~ .table-wrap').first().locator('tbody tr').first().innerText());
+		for (const v of [j.T('Referral to other organizations or services'), j.T('Shelter'), j.T('Verbal, with a witness'),
+			j.T('In force'), j.T('hidden')])
+			assert(row.includes(v), `the consent row does not show ${v}: ${row}`);
+		assert(!row.includes('Оксана Свідок'), 'the witness is shown without a reveal');
+	});
+}
+
 // A network coordinator who uses only the keyboard: sign in and add an organization.
 async function keyboardJourney(j) {
 	const coord = accounts.coordinator;
@@ -828,6 +954,7 @@ try {
 		['uk/admin', 'uk', 'uk-UA', adminJourney],
 		['en/auditor', 'en', 'en-US', auditorJourney],
 		['uk/enrolment', 'uk', 'uk-UA', enrolJourney],
+		['uk/caseworker', 'uk', 'uk-UA', caseworkerJourney],
 		['en/keyboard-only', 'en', 'en-GB', keyboardJourney],
 	]) {
 		const t0 = Date.now();

@@ -467,6 +467,164 @@ def screening_and_consents(c):
 
 
 @test
+def reintegration(c):
+    p = call(c, "manager", "POST", "/api/v1/persons", {"prs_FirstName": "Rita", "prs_SecondName": "Reint",
+                                                        "prs_Gender": "Feminine", "confirm_new": True}, 201).json()
+    k = call(c, "manager", "POST", "/api/v1/cases", {"person_id": p["id"], "registered_on": "2025-01-05"}, 201).json()
+    goals = [{"dimension": "economic", "text": "Steady work", "services": ["vocational"], "referral_id": None}]
+    plan = call(c, "manager", "POST", "/api/v1/plans", {"case_id": k["id"], "start_on": "2025-01-10",
+                                                         "review_on": "2025-07-10", "goals": goals}, 201).json()
+    call(c, "manager", "POST", "/api/v1/plans", {"case_id": k["id"]}, 409)
+    call(c, "manager", "POST", "/api/v1/plans", {"case_id": k["id"], "colour": "red"}, 400)
+    call(c, "manager", "POST", "/api/v1/plans", {"case_id": k["id"], "goals": [{"dimension": "x", "text": "y"}]}, 422)
+    call(c, "donor", "POST", "/api/v1/plans", {"case_id": k["id"]}, 403)
+    call(c, "manager", "GET", f"/api/v1/plans?case_id={k['id']}", expect=200)
+    call(c, "manager", "GET", "/api/v1/plans", expect=422)
+    call(c, "manager", "GET", f"/api/v1/plans/{plan['id']}", expect=200)
+    call(c, "manager", "GET", "/api/v1/plans/999999", expect=404)
+    call(c, "manager", "PATCH", f"/api/v1/plans/{plan['id']}", {"review_on": "2025-08-01", "version": plan["version"]},
+         200)
+    call(c, "manager", "PATCH", f"/api/v1/plans/{plan['id']}", {"review_on": "2025-09-01", "version": plan["version"]},
+         409)
+    call(c, "manager", "POST", f"/api/v1/plans/{plan['id']}/approve", expect=409)
+    call(c, "manager", "POST", f"/api/v1/plans/{plan['id']}/submit", expect=200)
+    call(c, "worker", "POST", f"/api/v1/plans/{plan['id']}/approve", expect=403)
+    call(c, "manager", "POST", f"/api/v1/plans/{plan['id']}/approve", expect=200)
+    call(c, "manager", "PATCH", f"/api/v1/plans/{plan['id']}", {"review_on": "2025-10-01"}, 201)
+    fus = call(c, "manager", "GET", f"/api/v1/followups?case_id={k['id']}", expect=200).json()["items"]
+    call(c, "manager", "GET", "/api/v1/followups?due=overdue", expect=200)
+    call(c, "manager", "GET", f"/api/v1/followups?due=due&caseworker_id={c.u['manager'].id}", expect=200)
+    call(c, "manager", "GET", "/api/v1/followups?due=never", expect=422)
+    call(c, "manager", "GET", "/api/v1/followups?colour=red", expect=400)
+    call(c, "donor", "GET", "/api/v1/followups?due=overdue", expect=403)
+    q = call(c, "worker", "GET", "/api/v1/reintegration/questionnaire", expect=200).json()["items"]
+    body = {"done_on": "2025-02-12", "method": "visit", "contact_made": True, "outcome": "returned_abroad",
+            "outcome_country": "PL", "safe_channels": True, "risk_flags": ["debt"],
+            "answers": {q[0]["code"]: q[0]["answers"][0]["code"]}, "situation": "Works in Warsaw."}
+    call(c, "manager", "POST", f"/api/v1/followups/{fus[0]['id']}/record", dict(body, outcome_country=None), 422)
+    call(c, "manager", "POST", f"/api/v1/followups/{fus[0]['id']}/record", dict(body, x=1), 400)
+    call(c, "manager", "POST", f"/api/v1/followups/{fus[0]['id']}/record", body, 200)
+    call(c, "manager", "POST", f"/api/v1/followups/{fus[0]['id']}/record", body, 409)
+    call(c, "manager", "POST", "/api/v1/followups/999999/record", body, 404)
+    call(c, "manager", "GET", f"/api/v1/followups/{fus[0]['id']}", expect=200)
+    call(c, "donor", "GET", f"/api/v1/followups/{fus[0]['id']}", expect=403)
+    call(c, "manager", "GET", "/api/v1/followups/999999", expect=404)
+    call(c, "manager", "POST", f"/api/v1/cases/{k['id']}/closure", {"reason": "bored"}, 422)
+    call(c, "manager", "POST", f"/api/v1/cases/{k['id']}/closure", {"reason": "re_migrated", "note": "Went to PL."}, 201)
+    call(c, "manager", "POST", f"/api/v1/cases/{k['id']}/closure", {"reason": "re_migrated"}, 409)
+    call(c, "manager", "POST", f"/api/v1/cases/{k['id']}/closure/reject", {"note": "Not yet."}, 200)
+    call(c, "manager", "POST", f"/api/v1/cases/{k['id']}/closure/approve", {}, 409)
+    call(c, "manager", "POST", f"/api/v1/cases/{k['id']}/closure", {"reason": "re_migrated"}, 201)
+    call(c, "worker", "POST", f"/api/v1/cases/{k['id']}/closure/approve", {}, 403)
+    call(c, "manager", "POST", f"/api/v1/cases/{k['id']}/closure/approve", {}, 200)
+    call(c, "manager", "GET", f"/api/v1/cases/{k['id']}/closure", expect=200)
+    call(c, "manager", "GET", f"/api/v1/cases/{k['id']}/history", expect=200)
+    call(c, "manager", "POST", f"/api/v1/cases/{k['id']}/closure/reopen", {"status": "Active"}, 422)
+    call(c, "manager", "POST", f"/api/v1/cases/{k['id']}/closure/reopen", {"status": "Active", "reason": "Back."}, 200)
+    call(c, "manager", "GET", f"/api/v1/cases/{k['id']}/history", expect=200)
+    call(c, "manager", "GET", "/api/v1/indicators/reintegration?from=2025-01-01&to=2025-12-31&org=org-a", expect=200)
+    call(c, "donor", "GET", "/api/v1/indicators/reintegration?region=UA-61", expect=200)
+    call(c, "donor", "GET", "/api/v1/indicators/reintegration?org=org-a", expect=403)
+    call(c, "manager", "GET", "/api/v1/indicators/reintegration?from=2025-13-01", expect=422)
+    call(c, "worker", "GET", "/api/v1/indicators/reintegration", expect=403)
+
+
+@test
+def referrals(c):
+    s = c.s
+    sql(s, "UPDATE organizations SET services = 'legal,shelter' WHERE code = 'org-b'")
+    b = add_user(s, "receiver@ob.example", "caseworker", "org-b", name="Roksana Receiver")
+    c.tok["receiver"] = api_login(s, b)
+    pid = call(c, "worker", "POST", "/api/v1/persons", dict(OLENA, prs_FirstName="Ярина", confirm_new=True), 201).json()["id"]
+    cid = call(c, "worker", "POST", "/api/v1/cases", {"person_id": pid, "needs": ["legal"]}, 201).json()["id"]
+    body = {"case_id": cid, "to_org": "org-b", "services": ["legal"], "reason": "She needs a lawyer.", "urgency": "urgent"}
+    call(c, "worker", "POST", "/api/v1/referrals", body, 422)  # no consent yet
+    call(c, "worker", "POST", f"/api/v1/cases/{cid}/consents",
+         {"purpose": "referral", "organizations": ["org-b"], "services": ["legal"], "method": "signed_form"}, 201)
+    ids = [call(c, "worker", "POST", "/api/v1/referrals", dict(body, shared_fields=["needs", "languages"]), 201).json()["id"]
+           for _ in range(4)]
+    call(c, "worker", "POST", "/api/v1/referrals", dict(body, to_org="org-a"), 422)
+    call(c, "worker", "POST", "/api/v1/referrals", dict(body, priority="high"), 400)
+    call(c, "worker", "POST", "/api/v1/referrals", dict(body, override_consent=True), 422)
+    page = call(c, "worker", "GET", f"/api/v1/referrals?direction=out&state=sent&case_id={cid}&limit=1&offset=0",
+                expect=200).json()
+    check(page["next"], page)
+    call(c, "worker", "GET", page["next"], expect=200)
+    call(c, "worker", "GET", "/api/v1/referrals?direction=up", expect=422)
+    call(c, "donor", "GET", "/api/v1/referrals", expect=403)
+    call(c, "worker", "GET", f"/api/v1/referrals/{ids[0]}", expect=200)
+    call(c, "worker", "GET", "/api/v1/referrals/999999", expect=404)
+    call(c, "receiver", "GET", "/api/v1/referrals", expect=200)
+    call(c, "receiver", "GET", f"/api/v1/cases/{cid}", expect=200)
+    call(c, "receiver", "POST", f"/api/v1/referrals/{ids[0]}/accept", {}, 200)
+    call(c, "receiver", "POST", f"/api/v1/referrals/{ids[0]}/accept", {}, 409)
+    call(c, "receiver", "POST", f"/api/v1/referrals/{ids[0]}/start", {}, 200)
+    call(c, "receiver", "POST", f"/api/v1/referrals/{ids[0]}/complete", {"outcome": "Represented at the hearing."}, 200)
+    call(c, "receiver", "POST", f"/api/v1/referrals/{ids[1]}/decline", {"reason": "No lawyer free this month."}, 200)
+    call(c, "receiver", "POST", f"/api/v1/referrals/{ids[2]}/accept", {}, 200)
+    call(c, "receiver", "POST", f"/api/v1/referrals/{ids[2]}/close", {"reason": ""}, 422)
+    call(c, "receiver", "POST", f"/api/v1/referrals/{ids[2]}/close", {"reason": "She moved abroad."}, 200)
+    call(c, "worker", "POST", f"/api/v1/referrals/{ids[3]}/start", {}, 403)
+    call(c, "worker", "POST", f"/api/v1/referrals/{ids[3]}/cancel", {}, 200)
+
+
+@test
+def directory_assistance_and_referral_indicators(c):
+    body = {"org": "org-b", "service": "shelter", "regions": ["UA-46", "UA-61"], "age_groups": ["adults"],
+            "sexes": ["female"], "nationalities": "Any", "children_accepted": True, "capacity_total": 6,
+            "capacity_free": 2, "languages": ["uk", "pl"], "opening_hours": "24/7", "contact_point": "+380 32 000 00 00",
+            "verified_on": "2025-01-15"}
+    r = call(c, "admin", "POST", "/api/v1/services", body, 201)
+    e = r.json()
+    eq(r.header("Location"), f"/api/v1/services/{e['id']}")
+    call(c, "admin", "POST", "/api/v1/services", dict(body, verified_on=""), 200)
+    call(c, "admin", "POST", "/api/v1/services", dict(body, capacity_free=9), 422)
+    call(c, "admin", "POST", "/api/v1/services", dict(body, beds=1), 400)
+    call(c, "worker", "POST", "/api/v1/services", body, 403)
+    call(c, "manager", "POST", "/api/v1/services", {"service": "legal", "regions": ["UA-61"]}, 201)
+    call(c, "worker", "GET", "/api/v1/services?service=shelter&region=UA-61&org=org-b", expect=200)
+    call(c, "donor", "GET", "/api/v1/services", expect=200)
+    call(c, "worker", "GET", "/api/v1/services?region=UA-99", expect=422)
+    call(c, "worker", "GET", "/api/v1/services?near=UA-61", expect=400)
+    e = call(c, "worker", "GET", f"/api/v1/services/{e['id']}", expect=200).json()
+    call(c, "worker", "GET", "/api/v1/services/999999", expect=404)
+    call(c, "admin", "PATCH", f"/api/v1/services/{e['id']}", {"opening_hours": "Mon-Sun", "version": e["version"]}, 200)
+    call(c, "admin", "PATCH", f"/api/v1/services/{e['id']}", {"opening_hours": "Never", "version": e["version"]}, 409)
+    call(c, "admin", "PATCH", f"/api/v1/services/{e['id']}", {"service": "legal"}, 422)
+    call(c, "admin", "PATCH", f"/api/v1/services/{e['id']}", {"beds": 2}, 400)
+    call(c, "manager", "PATCH", f"/api/v1/services/{e['id']}", {"opening_hours": "Never"}, 403)
+    call(c, "admin", "PATCH", "/api/v1/services/999999", {"opening_hours": "Never"}, 404)
+    call(c, "admin", "POST", f"/api/v1/services/{e['id']}/capacity", {"capacity_free": 1}, 200)
+    call(c, "admin", "POST", f"/api/v1/services/{e['id']}/capacity", {"capacity_free": 7}, 422)
+    call(c, "admin", "POST", f"/api/v1/services/{e['id']}/capacity", {"capacity_free": 1, "version": 1}, 409)
+    call(c, "admin", "POST", f"/api/v1/services/{e['id']}/capacity", {"capacity_free": 1, "beds": 1}, 400)
+    call(c, "admin", "POST", "/api/v1/services/999999/capacity", {"capacity_free": 1}, 404)
+    call(c, "worker", "POST", f"/api/v1/services/{e['id']}/capacity", {"capacity_free": 1}, 403)
+    # Assistance on the worker's case (persons_and_cases).
+    a = {"case_id": c.case_id, "service": "legal", "provider": "org-a", "delivered_on": "2026-01-20", "quantity": 2,
+         "unit": "sessions", "cost": "1250.50", "currency": "UAH", "funding_source": "Grant 7"}
+    r = call(c, "worker", "POST", "/api/v1/assistance", a, 201)
+    check(r.header("Location"), "a Location")
+    call(c, "worker", "POST", "/api/v1/assistance", dict(a, quantity=-1), 422)
+    call(c, "worker", "POST", "/api/v1/assistance", dict(a, colour="red"), 400)
+    call(c, "worker", "POST", "/api/v1/assistance", dict(a, case_id=999999), 404)
+    call(c, "donor", "POST", "/api/v1/assistance", a, 403)
+    call(c, "worker", "GET", f"/api/v1/assistance?case_id={c.case_id}", expect=200)
+    call(c, "worker", "GET", "/api/v1/assistance", expect=422)
+    call(c, "worker", "GET", f"/api/v1/assistance?case_id={c.case_id}&all=1", expect=400)
+    call(c, "worker", "GET", "/api/v1/assistance?case_id=999999", expect=404)
+    call(c, "donor", "GET", f"/api/v1/assistance?case_id={c.case_id}", expect=403)
+    # Referral indicators.
+    call(c, "manager", "GET", "/api/v1/indicators/referrals?from=2025-01-01&to=2026-12-31&service=legal&org=org-a"
+                              "&direction=out", expect=200)
+    call(c, "manager", "GET", "/api/v1/indicators/referrals", expect=200)
+    call(c, "manager", "GET", "/api/v1/indicators/referrals?org=org-b", expect=403)
+    call(c, "manager", "GET", "/api/v1/indicators/referrals?from=2025-13-01", expect=422)
+    call(c, "manager", "GET", "/api/v1/indicators/referrals?period=year", expect=400)
+    call(c, "worker", "GET", "/api/v1/indicators/referrals", expect=403)
+
+
+@test
 def every_documented_operation_was_exercised(c):
     missing = sorted(documented_operations(c.spec) - c.exercised)
     eq(missing, [], "documented operations no request here answered with success:")

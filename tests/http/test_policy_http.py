@@ -72,6 +72,8 @@ def setup():
     # API sign-ins take TOTP codes only: they go first, before any web sign-in uses a recovery code.
     c.tokens = {r: api_login(s, u) for r, u in c.users.items()}
     cases_setup(c)
+    reint_setup(c)
+    referrals_setup(c)
     c.browsers = {}
     for r, u in c.users.items():
         b = Browser(s, lang="en")
@@ -122,6 +124,40 @@ def cases_setup(c):
         c.consent_a[role] = new_consent(c, manager, c.case_a[role])
 
 
+def referrals_setup(c):
+    """Live referrals for the referral actions and the r context (a record of another organization
+    that it refers to the actor's organization, org-a): per role, one org-b case's referral to org-a
+    to answer, and referrals from org-a to cancel (o: case_o; a: that role's case).  Directory
+    entries of org-a (o) and org-b (x) for directory.edit."""
+    manager, stranger = c.tokens["manager"], c.stranger_token
+    sql(c.s, "UPDATE organizations SET services = 'legal,medical' WHERE code IN ('org-a', 'org-b')")
+
+    def consent(token, case_id, org):
+        api_ok(c, token, "POST", f"/api/v1/cases/{case_id}/consents",
+               {"purpose": "referral", "organizations": [org], "services": ["legal"], "method": "signed_form"}, 201)
+
+    def refer(token, case_id, to_org):
+        return api_ok(c, token, "POST", "/api/v1/referrals",
+                      {"case_id": case_id, "to_org": to_org, "services": ["legal"], "reason": "Policy probe."}, 201)["id"]
+
+    c.person_r, c.case_r = new_case(c, stranger, "Roksolana")
+    consent(stranger, c.case_r, "org-a")
+    c.ref_r = {role: refer(stranger, c.case_r, "org-a") for role in ROLES}
+    c.ref_r_cancel = refer(stranger, c.case_r, "org-a")
+    consent(manager, c.case_o, "org-b")
+    c.ref_out = refer(manager, c.case_o, "org-b")
+    c.ref_o = {role: refer(manager, c.case_o, "org-b") for role in ROLES}
+    c.ref_a = {}
+    for role in ROLES:
+        consent(manager, c.case_a[role], "org-b")
+        c.ref_a[role] = refer(manager, c.case_a[role], "org-b")
+    admin = c.tokens["admin"]
+    c.entry_o = api_ok(c, admin, "POST", "/api/v1/services", {"org": "org-a", "service": "legal", "regions": ["UA-61"]},
+                       201)["id"]
+    c.entry_x = api_ok(c, admin, "POST", "/api/v1/services", {"org": "org-b", "service": "medical", "regions": ["UA-46"]},
+                       201)["id"]
+
+
 def teardown(c):
     return c.s.cleanup()
 
@@ -137,8 +173,8 @@ def reauth(c, role):
 
 
 def probes(c, role):
-    """(action, context, method, path, body) — context is o(wn org), x (other org), s(elf), l(ist)
-    or a (own org, assigned to the actor)."""
+    """(action, context, method, path, body) — context is o(wn org), x (other org), s(elf), l(ist),
+    a (own org, assigned to the actor) or r (another organization's, referred to the actor's)."""
     me = c.users[role]
     t = c.targets
     return [
@@ -167,12 +203,12 @@ def probes(c, role):
         ("audit.verify", "l", "GET", "/api/v1/audit/verify", None),
         # Managing one's own account has pages only (the API has GET /api/v1/me, open to everyone).
         ("self.manage", "s", "WEB", "/account", None),
-    ] + case_probes(c, role)
+    ] + case_probes(c, role) + referral_probes(c, role) + reint_probes(c, role) + directory_page_probes(c, role)
 
 
 # Actions the matrix decides that no route offers yet.  A route naming one of them (in
 # src/web/routes.c) fails every_action_has_a_probe until a probe is added here.
-NOT_ROUTED = {"consent.override"}
+NOT_ROUTED = set()
 SCREENING = {"profile": "adult_labour",
              "indicators": ["dr_deceived_about_the_nature_of_the_job_location_or_employer"]}
 
@@ -226,6 +262,65 @@ def case_probes(c, role):
     return out
 
 
+def referral_probes(c, role):
+    """Referrals, consent overrides, assistance and the directory.  r is case_r of org-b, referred
+    to org-a by a live referral per role (ref_r), which that role's answer probe accepts before
+    its assistance probe records under it."""
+    o, x, a, r = c.case_o, c.case_x, c.case_a[role], c.case_r
+
+    def send(case_id, **extra):
+        return dict({"case_id": case_id, "to_org": "org-b", "services": ["legal"], "reason": f"Sent by the {role}."},
+                    **extra)
+
+    # Not covered by her consent (legal only): sent only as a manager's override.
+    override = {"services": ["medical"], "override_consent": True, "override_reason": f"Override by the {role}."}
+    out = [
+        ("referral.send", "o", "POST", "/api/v1/referrals", send(o)),
+        ("referral.send", "x", "POST", "/api/v1/referrals", send(x, to_org="org-a")),
+        ("referral.send", "a", "POST", "/api/v1/referrals", send(a)),
+        ("consent.override", "o", "POST", "/api/v1/referrals", send(o, **override)),
+        ("consent.override", "x", "POST", "/api/v1/referrals", send(x, to_org="org-a", **override)),
+        ("consent.override", "a", "POST", "/api/v1/referrals", send(a, **override)),
+        ("referral.list", "l", "GET", "/api/v1/referrals?direction=in", None),
+        ("referral.list", "l", "GET", "/api/v1/referrals?direction=out", None),
+        ("referral.list", "o", "GET", f"/api/v1/referrals/{c.ref_out}", None),
+        ("referral.cancel", "o", "POST", f"/api/v1/referrals/{c.ref_o[role]}/cancel", {}),
+        ("referral.cancel", "a", "POST", f"/api/v1/referrals/{c.ref_a[role]}/cancel", {}),
+        ("referral.cancel", "r", "POST", f"/api/v1/referrals/{c.ref_r_cancel}/cancel", {}),
+        # Only the receiving organization answers: not the sender (o), whatever its role.
+        ("referral.answer", "o", "POST", f"/api/v1/referrals/{c.ref_out}/accept", {}),
+        ("referral.answer", "r", "POST", f"/api/v1/referrals/{c.ref_r[role]}/accept", {}),
+        ("referral.overview", "l", "GET", "/api/v1/indicators/referrals", None),
+        # What the receiving organization may do with the referred case: read the shared part only.
+        ("case.view", "r", "GET", f"/api/v1/cases/{r}", None),
+        ("case.view", "r", "GET", f"/api/v1/persons/{c.person_r}", None),
+        ("case.edit", "r", "PATCH", f"/api/v1/cases/{r}", {"needs": ["legal"]}),
+        ("case.note", "r", "POST", f"/api/v1/cases/{r}/notes", {"text": f"A note by the {role}."}),
+        ("consent.record", "r", "POST", f"/api/v1/cases/{r}/consents", {"purpose": "statistics", "method": "signed_form"}),
+        ("screening.record", "r", "POST", f"/api/v1/cases/{r}/screenings", SCREENING),
+        ("assistance.record", "o", "POST", "/api/v1/assistance", {"case_id": o, "service": "legal"}),
+        ("assistance.record", "x", "POST", "/api/v1/assistance", {"case_id": x, "service": "legal"}),
+        ("assistance.record", "a", "POST", "/api/v1/assistance", {"case_id": a, "service": "legal"}),
+        ("assistance.record", "r", "POST", "/api/v1/assistance",
+         {"case_id": r, "service": "legal", "referral_id": c.ref_r[role]}),
+        ("directory.view", "l", "GET", "/api/v1/services", None),
+        ("directory.edit", "l", "POST", "/api/v1/services", {"service": "hotline", "regions": ["UA-61"]}),
+        ("directory.edit", "o", "PATCH", f"/api/v1/services/{c.entry_o}", {"contact_point": f"Asked for the {role}"}),
+        ("directory.edit", "x", "PATCH", f"/api/v1/services/{c.entry_x}", {"contact_point": f"Asked for the {role}"}),
+    ]
+    return out
+
+
+def directory_page_probes(c, role):
+    """The directory's and assistance's pages ask the same policy as their API (the probes above)."""
+    return [
+        ("directory.view", "l", "WEB", "/directory?service=legal&region=UA-61", None),
+        ("directory.edit", "l", "WEB", "/directory/new", None),
+        ("directory.edit", "o", "WEB", f"/directory/{c.entry_o}/edit", None),
+        ("directory.edit", "x", "WEB", f"/directory/{c.entry_x}/edit", None),
+    ]
+
+
 @test
 def every_action_has_a_probe(c):
     table = unit_matrix()
@@ -267,3 +362,77 @@ def make_role_test(role):
 
 for _role in ROLES:
     test(make_role_test(_role))
+
+
+# ---- reintegration (plans, follow-ups, closure, indicators) ---------------------------------------
+
+FOLLOWUP = {"done_on": time.strftime("%Y-%m-%d", time.gmtime()), "method": "phone", "contact_made": True,
+            "outcome": "reintegrating"}
+
+
+def reint_setup(c):
+    """Per context, the records a reintegration action works on: a pending plan (approve), a scheduled
+    follow-up (record), an open case (closure request), a pending request (approve) and a closed case
+    (reopen), in org-a (o) and org-b (x); per role, an approved plan on its own assigned case (a)."""
+    manager = c.tokens["manager"]
+    c.reint_manager_b = add_user(c.s, "reint-manager-b@example.org", "manager", "org-b")
+    mb = api_login(c.s, c.reint_manager_b)
+
+    def plan(token, case_id, approver=None):
+        p = api_ok(c, token, "POST", "/api/v1/plans", {"case_id": case_id, "goals": [
+            {"dimension": "social", "text": "A home of her own", "services": ["legal"]}]}, 201)
+        api_ok(c, token, "POST", f"/api/v1/plans/{p['id']}/submit", None, 200)
+        if approver:
+            api_ok(c, approver, "POST", f"/api/v1/plans/{p['id']}/approve", None, 200)
+        return p["id"]
+
+    def first_followup(token, case_id):
+        return api_ok(c, token, "GET", f"/api/v1/followups?case_id={case_id}", None, 200)["items"][0]["id"]
+
+    def closed(token, approver, case_id, approve):
+        api_ok(c, token, "POST", f"/api/v1/cases/{case_id}/closure", {"reason": "support_completed"}, 201)
+        if approve:
+            api_ok(c, approver, "POST", f"/api/v1/cases/{case_id}/closure/approve", {}, 200)
+        return case_id
+
+    c.reint = {}
+    for ctx, token, approver in (("o", manager, manager), ("x", mb, mb)):
+        r = c.reint[ctx] = {}
+        r["pending_plan"] = plan(token, new_case(c, token, f"Pl{ctx}")[1])
+        fcase = new_case(c, token, f"Fu{ctx}")[1]
+        plan(token, fcase, approver)
+        r["followup"] = first_followup(token, fcase)
+        r["open_case"] = new_case(c, token, f"Op{ctx}")[1]
+        r["pending_case"] = closed(token, approver, new_case(c, token, f"Pe{ctx}")[1], False)
+        r["closed_case"] = closed(token, approver, new_case(c, token, f"Cl{ctx}")[1], True)
+    c.reint_a = {}
+    for role in ROLES:
+        pid = plan(manager, c.case_a[role], manager)
+        c.reint_a[role] = (pid, first_followup(manager, c.case_a[role]))
+
+
+def reint_probes(c, role):
+    o, x = c.reint["o"], c.reint["x"]
+    plan_a, followup_a = c.reint_a[role]
+    out = [
+        # A new plan for a case without one (o: the case of the case probes), or a new version of an approved one.
+        ("plan.edit", "o", "POST", "/api/v1/plans", {"case_id": o["open_case"]}),
+        ("plan.edit", "x", "POST", "/api/v1/plans", {"case_id": x["open_case"]}),
+        ("plan.edit", "a", "PATCH", f"/api/v1/plans/{plan_a}", {"review_on": "2099-01-01"}),
+        ("plan.approve", "o", "POST", f"/api/v1/plans/{o['pending_plan']}/approve", None),
+        ("plan.approve", "x", "POST", f"/api/v1/plans/{x['pending_plan']}/approve", None),
+        ("followup.record", "o", "POST", f"/api/v1/followups/{o['followup']}/record", FOLLOWUP),
+        ("followup.record", "x", "POST", f"/api/v1/followups/{x['followup']}/record", FOLLOWUP),
+        ("followup.record", "a", "POST", f"/api/v1/followups/{followup_a}/record", FOLLOWUP),
+        ("followup.record", "l", "GET", "/api/v1/followups?due=overdue", None),
+        ("case.close_request", "o", "POST", f"/api/v1/cases/{o['open_case']}/closure", {"reason": "moved_away"}),
+        ("case.close_request", "x", "POST", f"/api/v1/cases/{x['open_case']}/closure", {"reason": "moved_away"}),
+        ("case.close_request", "a", "POST", f"/api/v1/cases/{c.case_a[role]}/closure", {"reason": "other"}),
+        ("case.close_approve", "o", "POST", f"/api/v1/cases/{o['pending_case']}/closure/approve", {}),
+        ("case.close_approve", "x", "POST", f"/api/v1/cases/{x['pending_case']}/closure/approve", {}),
+        ("case.reopen", "o", "POST", f"/api/v1/cases/{o['closed_case']}/closure/reopen", {"reason": "She asked."}),
+        ("case.reopen", "x", "POST", f"/api/v1/cases/{x['closed_case']}/closure/reopen", {"reason": "She asked."}),
+        # Coordinators and donors see aggregates only: the list (no one organization's figures) is the probe.
+        ("reintegration.indicators", "l", "GET", "/api/v1/indicators/reintegration", None),
+    ]
+    return out

@@ -81,6 +81,15 @@ static const struct expect matrix[] = {
 	{ "assistance.record", false, { NO, NO, OWN_OR_REFERRED, ASSIGNED_OR_REFERRED, NO, NO, NO, ANY } },
 	{ "directory.view", false, { ANY, ANY, ANY, ANY, ANY, ANY, ANY, ANY } },
 	{ "directory.edit", false, { ANY, ANY, OWN, NO, NO, NO, NO, ANY } },
+	/* Reintegration: the case's caseworkers plan and record follow-ups; its managers approve plans,
+	 * closures and reopenings; coordinators and donors see indicators (aggregates) only. */
+	{ "plan.edit", false, { NO, NO, OWN, ASSIGNED, NO, NO, NO, ANY } },
+	{ "plan.approve", false, { NO, NO, OWN, NO, NO, NO, NO, NO } },
+	{ "followup.record", false, { NO, NO, OWN, ASSIGNED, NO, NO, NO, ANY } },
+	{ "case.close_request", false, { NO, NO, OWN, ASSIGNED, NO, NO, NO, NO } },
+	{ "case.close_approve", false, { NO, NO, OWN, NO, NO, NO, NO, NO } },
+	{ "case.reopen", false, { NO, NO, OWN, NO, NO, NO, NO, NO } },
+	{ "reintegration.indicators", false, { NO, ANY, OWN, NO, NO, ANY, NO, ANY } },
 };
 #define NMATRIX (sizeof matrix / sizeof matrix[0])
 
