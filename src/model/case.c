@@ -524,6 +524,18 @@ int case_update(struct svc *s, int64_t id, int64_t version, const char *const *i
 	int64_t ident_org;
 	if ((rc = check_values(s, c, v, &ident_org)) != SVC_OK)
 		goto out;
+	/* Closing is a manager's decision (a manager's edit is the approval; others request it,
+	 * closure.c), and reopening needs a manager's reason: an edit cannot reopen. */
+	bool was_closed = str_eq(cur.v[C_STATUS], "Closed") || str_eq(cur.v[C_STATUS], "ClosedReferred");
+	bool to_closed = str_eq(v[C_STATUS], "Closed") || str_eq(v[C_STATUS], "ClosedReferred");
+	if (was_closed && !to_closed) {
+		rc = svc_invalid(s, N_("A closed case is reopened by a manager, with a reason."), "status");
+		goto out;
+	}
+	if (!was_closed && to_closed && !policy_may(s->actor, A_CASE_CLOSE_APPROVE, &res)) {
+		rc = svc_invalid(s, N_("Closing a case needs a manager's approval: request the closure."), "status");
+		goto out;
+	}
 	rc = SVC_ERROR;
 	int64_t n = 0;
 	if (db_exec(c, &q_case_update,

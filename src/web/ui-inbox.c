@@ -31,6 +31,7 @@ static const struct {
 	{ "referral.expired", N_("Your referral expired without an answer") },
 	{ "referral.overdue", N_("A referral of your organization is overdue") },
 	{ "referral.deadline_soon", N_("The answer to a referral is due soon") },
+	{ "followup.overdue", N_("A follow-up of your organization is overdue") },
 };
 
 static const char *kind_label(const char *kind)

@@ -366,8 +366,11 @@ def edit_history_and_stale_versions(c):
     r = api(c, "worker", "PATCH", f"/api/v1/cases/{c.olena_case}", {"version": v, "cas_Status": "Active"})
     eq(error_of(r, 409)["code"], "conflict")
     eq(ok(api(c, "worker", "GET", f"/api/v1/cases/{c.olena_case}"))["cas_Status"], "FollowUp", "nothing changed:")
-    # Close with a reason; the closing date defaults to today.
-    e = ok(api(c, "worker", "PATCH", f"/api/v1/cases/{c.olena_case}",
+    # Closing is a manager's decision: a caseworker requests it (closure API); a manager's
+    # edit closes at once, with a reason; the closing date defaults to today.
+    error_of(api(c, "worker", "PATCH", f"/api/v1/cases/{c.olena_case}",
+                 {"cas_Status": "Closed", "closure_reason": "support_completed"}), 422, "cas_Status")
+    e = ok(api(c, "manager", "PATCH", f"/api/v1/cases/{c.olena_case}",
                {"cas_Status": "Closed", "closure_reason": "support_completed"}))
     eq(e["closed_on"], time.strftime("%Y-%m-%d", time.gmtime()))
     h = ok(api(c, "worker", "GET", f"/api/v1/cases/{c.olena_case}/history"))
@@ -378,8 +381,11 @@ def edit_history_and_stale_versions(c):
     check(any(ch.get("fields") == ["cas_Status", "closure_reason", "closed_on"] for ch in changes), changes)
     check(all(i["by"] for i in h["items"]), h)
     eq(h["items"][-1]["change"].get("created"), True, "oldest last:")
-    # Reopen: the closure goes.
-    e = ok(api(c, "worker", "PATCH", f"/api/v1/cases/{c.olena_case}", {"cas_Status": "Active"}))
+    # Reopen: not by an edit; a manager reopens with a reason, and the closure goes.
+    error_of(api(c, "worker", "PATCH", f"/api/v1/cases/{c.olena_case}", {"cas_Status": "Active"}), 422, "cas_Status")
+    ok(api(c, "manager", "POST", f"/api/v1/cases/{c.olena_case}/closure/reopen",
+           {"reason": "She asked for help again.", "status": "Active"}))
+    e = ok(api(c, "worker", "GET", f"/api/v1/cases/{c.olena_case}"))
     eq((e["cas_Status"], e["closed_on"], e["closure_reason"]), ("Active", "", ""))
     # Persons too.
     p = ok(api(c, "worker", "GET", f"/api/v1/persons/{c.olena}"))
