@@ -119,6 +119,22 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return d;
 }
 
+void *arena_grow(struct arena *a, void *items, size_t elem, size_t n, size_t *cap)
+{
+	if (n < *cap)
+		return items;
+	/* Doubling keeps the copying linear in the final size; a request's arrays are short-lived anyway. */
+	size_t ncap = *cap ? *cap : 4;
+	if (elem == 0 || ncap > SIZE_MAX / 2 / elem)
+		abort();
+	ncap *= 2;
+	void *bigger = arena_alloc(a, ncap * elem);
+	if (n > 0)
+		memcpy(bigger, items, n * elem);
+	*cap = ncap;
+	return bigger;
+}
+
 size_t arena_used(const struct arena *a)
 {
 	return a->total;

@@ -170,17 +170,11 @@ int assistance_record_add(struct svc *s, const char *const *in, int64_t *id_r)
 		return svc_invalid(s, N_("This date is in the future."), "delivered_on");
 	int64_t case_id = strtoll(v[AS_CASE], NULL, 10);
 	int64_t named_ref = *v[AS_REFERRAL] ? strtoll(v[AS_REFERRAL], NULL, 10) : 0;
-	struct db_conn *c = svc_begin(s, true);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, case_id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_ASSISTANCE_RECORD, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_ASSISTANCE_RECORD, &res);
-	}
+	int rc = case_open(s, case_id, A_ASSISTANCE_RECORD, true, &c, &res);
 	if (rc != SVC_OK)
-		goto out;
+		return rc;
 	bool owner = s->actor->role == ROLE_SYSTEM || res.org_id == s->actor->org_id;
 	int64_t provider = s->actor->org_id, ref = 0;
 	rc = SVC_ERROR;
@@ -249,17 +243,11 @@ int assistance_list(struct svc *s, int64_t case_id, struct assistance **rows_r, 
 	*rows_r = NULL;
 	if (may_record_r)
 		*may_record_r = false;
-	struct db_conn *c = svc_begin(s, false);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, case_id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_CASE_VIEW, &res);
-	}
+	int rc = case_open(s, case_id, A_CASE_VIEW, false, &c, &res);
 	if (rc != SVC_OK)
-		goto out;
+		return rc;
 	bool owner = s->actor->role == ROLE_SYSTEM || res.org_id == s->actor->org_id;
 	int64_t reader = owner ? 0 : s->actor->org_id;
 	rc = SVC_ERROR;
@@ -276,15 +264,11 @@ int assistance_list(struct svc *s, int64_t case_id, struct assistance **rows_r, 
 	if (db_query(c, &q_as_list, DB_PARAMS(db_int(case_id), db_int(reader), db_int(reader), db_int(reader)), &r,
 		     &s->error) < 0)
 		goto out;
-	int cap = 8, n = 0, q;
-	struct assistance *rows = arena_alloc(s->arena, sizeof *rows * (size_t)cap);
+	size_t cap = 8;
+	int n = 0, q;
+	struct assistance *rows = arena_alloc(s->arena, sizeof *rows * cap);
 	while ((q = db_rows_next(r, &s->error)) == 1) {
-		if (n == cap) {
-			struct assistance *more = arena_alloc(s->arena, sizeof *more * (size_t)cap * 2);
-			memcpy(more, rows, sizeof *rows * (size_t)n);
-			rows = more;
-			cap *= 2;
-		}
+		rows = arena_grow(s->arena, rows, sizeof *rows, (size_t)n, &cap);
 		struct assistance *x = &rows[n++];
 		x->id = db_rows_int(r, 0);
 		x->case_id = db_rows_int(r, 1);

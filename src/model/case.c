@@ -205,6 +205,22 @@ int case_resource(struct svc *s, struct db_conn *c, int64_t id, struct resource 
 	return rc < 0 ? SVC_ERROR : rc == 0 ? SVC_NOT_FOUND : SVC_OK;
 }
 
+int case_open(struct svc *s, int64_t case_id, enum action act, bool write, struct db_conn **c_r, struct resource *res_r)
+{
+	*c_r = svc_begin(s, write);
+	if (*c_r == NULL)
+		return SVC_ERROR;
+	int rc = case_resource(s, *c_r, case_id, res_r, NULL);
+	if (rc == SVC_OK && !policy_may(s->actor, act, res_r)) {
+		/* The denial is audited in its own transaction, so this one must not stay open. */
+		svc_abort(s, c_r);
+		return svc_may(s, act, res_r);
+	}
+	if (rc != SVC_OK)
+		svc_abort(s, c_r);
+	return rc;
+}
+
 /* What a receiving organization may see of a case: only the fields its referrals share. */
 static void mask_for_receiver(struct svc *s, struct db_conn *c, struct case_rec *r)
 {
@@ -449,15 +465,9 @@ static int load_case(struct svc *s, struct db_conn *c, int64_t id, struct case_r
 
 int case_get(struct svc *s, int64_t id, bool open_sealed, struct case_rec *r)
 {
-	struct db_conn *c = svc_begin(s, open_sealed);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_CASE_VIEW, &res);
-	}
+	int rc = case_open(s, id, A_CASE_VIEW, open_sealed, &c, &res);
 	if (rc != SVC_OK || (rc = load_case(s, c, id, r)) != SVC_OK)
 		goto out;
 	bool receiver = s->actor->role != ROLE_SYSTEM && res.org_id != s->actor->org_id;
@@ -496,15 +506,9 @@ int case_id_by_code(struct svc *s, const char *code, int64_t *id_r)
 
 int case_update(struct svc *s, int64_t id, int64_t version, const char *const *in)
 {
-	struct db_conn *c = svc_begin(s, true);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_EDIT, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_CASE_EDIT, &res);
-	}
+	int rc = case_open(s, id, A_CASE_EDIT, true, &c, &res);
 	struct case_rec cur;
 	if (rc != SVC_OK || (rc = load_case(s, c, id, &cur)) != SVC_OK)
 		goto out;
@@ -574,17 +578,11 @@ out:
 
 int case_assign(struct svc *s, int64_t id, int64_t user_id, bool add)
 {
-	struct db_conn *c = svc_begin(s, true);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_ASSIGN, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_CASE_ASSIGN, &res);
-	}
+	int rc = case_open(s, id, A_CASE_ASSIGN, true, &c, &res);
 	if (rc != SVC_OK)
-		goto out;
+		return rc;
 	rc = SVC_ERROR;
 	struct db_rows *r;
 	if (db_query(c, &q_user_org_role, DB_PARAMS(db_int(user_id)), &r, &s->error) < 0)
@@ -687,17 +685,11 @@ int case_note_add(struct svc *s, int64_t case_id, const char *text, int64_t *not
 	size_t blank = text ? strspn(text, " \t\r\n") : 0;
 	if (text == NULL || text[blank] == '\0')
 		return svc_invalid(s, N_("Write the note first."), "text");
-	struct db_conn *c = svc_begin(s, true);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, case_id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_NOTE, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_CASE_NOTE, &res);
-	}
+	int rc = case_open(s, case_id, A_CASE_NOTE, true, &c, &res);
 	if (rc != SVC_OK)
-		goto out;
+		return rc;
 	rc = SVC_ERROR;
 	char kid[17];
 	sealed_key_id(s->key, kid);
@@ -731,10 +723,9 @@ int case_notes(struct svc *s, int64_t case_id, struct case_note **notes_r, int *
 	struct resource res;
 	int rc = case_resource(s, c, case_id, &res, NULL);
 	/* The timeline is the owner organization's: a receiving organization sees only what its referral shares. */
-	res.referred = false;
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)) {
+	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_RECORDS, &res)) {
 		svc_abort(s, &c);
-		return svc_may(s, A_CASE_VIEW, &res);
+		return svc_may(s, A_CASE_RECORDS, &res);
 	}
 	if (rc != SVC_OK)
 		goto out;
@@ -742,15 +733,11 @@ int case_notes(struct svc *s, int64_t case_id, struct case_note **notes_r, int *
 	struct db_rows *r;
 	if (db_query(c, &q_notes, DB_PARAMS(db_int(case_id)), &r, &s->error) < 0)
 		goto out;
-	int cap = 16, n = 0, qrc;
-	struct case_note *notes = arena_alloc(s->arena, sizeof *notes * (size_t)cap);
+	size_t cap = 16;
+	int n = 0, qrc;
+	struct case_note *notes = arena_alloc(s->arena, sizeof *notes * cap);
 	while ((qrc = db_rows_next(r, &s->error)) == 1) {
-		if (n == cap) {
-			struct case_note *nn = arena_alloc(s->arena, sizeof *nn * (size_t)cap * 2);
-			memcpy(nn, notes, sizeof *nn * (size_t)n);
-			notes = nn;
-			cap *= 2;
-		}
+		notes = arena_grow(s->arena, notes, sizeof *notes, (size_t)n, &cap);
 		struct case_note *x = &notes[n];
 		x->id = db_rows_int(r, 0);
 		x->at = db_rows_int(r, 1);
@@ -788,10 +775,10 @@ int case_history(struct svc *s, int64_t case_id, struct case_change **rows_r, in
 		return SVC_ERROR;
 	struct resource res;
 	int rc = case_resource(s, c, case_id, &res, NULL);
-	res.referred = false; /* the owner's, as the notes */
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)) {
+	/* The history is the owner's, as the notes. */
+	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_RECORDS, &res)) {
 		svc_abort(s, &c);
-		return svc_may(s, A_CASE_VIEW, &res);
+		return svc_may(s, A_CASE_RECORDS, &res);
 	}
 	if (rc != SVC_OK)
 		goto out;

@@ -133,6 +133,10 @@ int case_history(struct svc *s, int64_t case_id, struct case_change **rows_r, in
 
 /* The policy resource of a case (owner organization, whether the actor is assigned). */
 int case_resource(struct svc *s, struct db_conn *c, int64_t id, struct resource *res_r, int64_t *person_id_r);
+/* The frame of a service on one case: opens a transaction (write or not), reads the case's resource and asks
+ * policy for act.  SVC_OK with *c_r open (the caller commits or aborts it) and *res_r filled; otherwise the
+ * svc_result (SVC_ERROR, SVC_NOT_FOUND, or SVC_DENIED with the denial audited as svc_may does) and *c_r NULL. */
+int case_open(struct svc *s, int64_t case_id, enum action act, bool write, struct db_conn **c_r, struct resource *res_r);
 /* Users of the case's organization who can be assigned (caseworkers, hotline, managers). */
 struct case_worker_choice {
 	int64_t id;

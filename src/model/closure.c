@@ -63,18 +63,9 @@ static int check_text(struct svc *s, const char *t, const char *field)
 /* Opens the transaction, finds the case and asks policy; *status_r the case's status. */
 static struct db_conn *begin_for(struct svc *s, int64_t case_id, enum action act, const char **status_r, int *rc_r)
 {
-	struct db_conn *c = svc_begin(s, true);
-	if (c == NULL) {
-		*rc_r = SVC_ERROR;
-		return NULL;
-	}
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, case_id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, act, &res)) {
-		svc_abort(s, &c);
-		*rc_r = svc_may(s, act, &res);
-		return NULL;
-	}
+	int rc = case_open(s, case_id, act, true, &c, &res);
 	struct db_rows *r;
 	if (rc == SVC_OK && db_query(c, &q_cl_case, DB_PARAMS(db_int(case_id)), &r, &s->error) == 0) {
 		rc = db_rows_next(r, &s->error) == 1 ? SVC_OK : SVC_ERROR;
@@ -235,17 +226,11 @@ out:
 int closure_list(struct svc *s, int64_t case_id, bool open_sealed, struct closure **rows_r, int *n_r)
 {
 	*n_r = 0;
-	struct db_conn *c = svc_begin(s, open_sealed);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, case_id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_CASE_VIEW, &res);
-	}
+	int rc = case_open(s, case_id, A_CASE_RECORDS, open_sealed, &c, &res);
 	if (rc != SVC_OK)
-		goto out;
+		return rc;
 	rc = SVC_ERROR;
 	struct db_rows *r;
 	if (db_query(c, &q_cl_list, DB_PARAMS(db_int(case_id)), &r, &s->error) < 0)

@@ -104,15 +104,9 @@ int consent_record_add(struct svc *s, int64_t case_id, const char *const *in, in
 		v[K_GIVEN_ON] = today(s->arena);
 	if (strcmp(v[K_GIVEN_ON], today(s->arena)) > 0)
 		return svc_invalid(s, N_("Consent cannot be dated in the future."), "given_on");
-	struct db_conn *c = svc_begin(s, true);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, case_id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_CONSENT_RECORD, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_CONSENT_RECORD, &res);
-	}
+	int rc = case_open(s, case_id, A_CONSENT_RECORD, true, &c, &res);
 	if (rc != SVC_OK || (rc = check_orgs(s, c, v[K_ORGS], &v[K_ORGS])) != SVC_OK)
 		goto out;
 	rc = SVC_ERROR;
@@ -178,30 +172,20 @@ out:
 int consent_list(struct svc *s, int64_t case_id, bool open_sealed, struct consent **rows_r, int *n_r)
 {
 	*n_r = 0;
-	struct db_conn *c = svc_begin(s, open_sealed);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, case_id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_CASE_VIEW, &res);
-	}
+	int rc = case_open(s, case_id, A_CASE_RECORDS, open_sealed, &c, &res);
 	if (rc != SVC_OK)
-		goto out;
+		return rc;
 	rc = SVC_ERROR;
 	struct db_rows *r;
 	if (db_query(c, &q_consent_list, DB_PARAMS(db_int(case_id)), &r, &s->error) < 0)
 		goto out;
-	int cap = 8, n = 0, q;
-	struct consent *rows = arena_alloc(s->arena, sizeof *rows * (size_t)cap);
+	size_t cap = 8;
+	int n = 0, q;
+	struct consent *rows = arena_alloc(s->arena, sizeof *rows * cap);
 	while ((q = db_rows_next(r, &s->error)) == 1) {
-		if (n == cap) {
-			struct consent *nr = arena_alloc(s->arena, sizeof *nr * (size_t)cap * 2);
-			memcpy(nr, rows, sizeof *nr * (size_t)n);
-			rows = nr;
-			cap *= 2;
-		}
+		rows = arena_grow(s->arena, rows, sizeof *rows, (size_t)n, &cap);
 		struct consent *k = &rows[n++];
 		memset(k, 0, sizeof *k);
 		k->id = db_rows_int(r, 0);

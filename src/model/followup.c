@@ -349,9 +349,9 @@ int followup_get(struct svc *s, int64_t id, bool open_sealed, struct followup *f
 	struct resource res;
 	if ((rc = case_resource(s, c, f->case_id, &res, NULL)) != SVC_OK)
 		goto out;
-	if (!policy_may(s->actor, A_CASE_VIEW, &res)) {
+	if (!policy_may(s->actor, A_CASE_RECORDS, &res)) {
 		svc_abort(s, &c);
-		return svc_may(s, A_CASE_VIEW, &res);
+		return svc_may(s, A_CASE_RECORDS, &res);
 	}
 	if (open_sealed) {
 		const char *v[1];
@@ -370,15 +370,11 @@ out:
 
 static int read_list(struct svc *s, struct db_rows *r, const char *today, struct followup **rows_r, int *n_r)
 {
-	int cap = 16, n = 0, q;
-	struct followup *rows = arena_alloc(s->arena, sizeof *rows * (size_t)cap);
+	size_t cap = 16;
+	int n = 0, q;
+	struct followup *rows = arena_alloc(s->arena, sizeof *rows * cap);
 	while ((q = db_rows_next(r, &s->error)) == 1) {
-		if (n == cap) {
-			struct followup *nr = arena_alloc(s->arena, sizeof *nr * (size_t)cap * 2);
-			memcpy(nr, rows, sizeof *nr * (size_t)n);
-			rows = nr;
-			cap *= 2;
-		}
+		rows = arena_grow(s->arena, rows, sizeof *rows, (size_t)n, &cap);
 		read_fu(s, r, &rows[n++], today);
 	}
 	if (q < 0)
@@ -392,15 +388,9 @@ int followup_list_case(struct svc *s, int64_t case_id, struct followup **rows_r,
 {
 	*n_r = 0;
 	const char *today = date_of(s->arena, (int64_t)time(NULL));
-	struct db_conn *c = svc_begin(s, false);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, case_id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_CASE_VIEW, &res);
-	}
+	int rc = case_open(s, case_id, A_CASE_RECORDS, false, &c, &res);
 	struct db_rows *r;
 	if (rc == SVC_OK) {
 		rc = SVC_ERROR;

@@ -611,17 +611,6 @@ out:
 	return rc;
 }
 
-/* An arena array of *cap items, n of them used, with room for one more (doubled, copied, when full). */
-static void *room_for_one(struct arena *a, void *items, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return items;
-	void *bigger = arena_alloc(a, 2 * *cap * size);
-	memcpy(bigger, items, n * size);
-	*cap *= 2;
-	return bigger;
-}
-
 int org_history_list(struct svc *s, const char *code, struct org_change **changes_r, size_t *n_r)
 {
 	struct org *o;
@@ -650,7 +639,7 @@ int org_history_list(struct svc *s, const char *code, struct org_change **change
 			s->error = "org_history row is not valid JSON";
 			goto out;
 		}
-		items = room_for_one(s->arena, items, n, &cap, sizeof *items);
+		items = arena_grow(s->arena, items, sizeof *items, n, &cap);
 		struct org_change *e = &items[n++];
 		e->at = db_rows_int(r, 0);
 		const char *by = json_string_value(json_object_get(j, "by"));
@@ -710,7 +699,7 @@ int network_growth(struct svc *s, bool by_year, const char *kind, const char *re
 	int64_t total = 0;
 	int step;
 	while ((step = db_rows_next(r, &s->error)) == 1) {
-		pts = room_for_one(s->arena, pts, n, &cap, sizeof *pts);
+		pts = arena_grow(s->arena, pts, sizeof *pts, n, &cap);
 		pts[n].period = arena_strdup(s->arena, db_rows_text(r, 0));
 		pts[n].joined = db_rows_int(r, 1);
 		total += pts[n].joined;

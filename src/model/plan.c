@@ -248,21 +248,15 @@ static int write_goals(struct svc *s, struct db_conn *c, int64_t plan_id, const 
 
 int plan_create(struct svc *s, const struct plan_input *in, int64_t *id_r)
 {
-	struct db_conn *c = svc_begin(s, true);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, in->case_id, &res, NULL);
-	if (rc == SVC_NOT_FOUND) {
-		rc = svc_invalid(s, N_("There is no such case."), "case_id");
-		goto out;
-	}
-	if (rc == SVC_OK && !policy_may(s->actor, A_PLAN_EDIT, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_PLAN_EDIT, &res);
-	}
+	int rc = case_open(s, in->case_id, A_PLAN_EDIT, true, &c, &res);
+	if (rc == SVC_NOT_FOUND)
+		return svc_invalid(s, N_("There is no such case."), "case_id");
+	if (rc != SVC_OK)
+		return rc;
 	int64_t primary = 0, n = 0;
-	if (rc != SVC_OK || (rc = check_case_open(s, c, in->case_id, &primary)) != SVC_OK ||
+	if ((rc = check_case_open(s, c, in->case_id, &primary)) != SVC_OK ||
 	    (rc = check_input(s, c, in->case_id, in)) != SVC_OK)
 		goto out;
 	rc = SVC_ERROR;
@@ -491,9 +485,9 @@ int plan_get(struct svc *s, int64_t id, struct plan *p)
 	struct resource res;
 	int64_t case_id = 0, open = 0;
 	int rc = plan_resource(s, c, id, &case_id, &res);
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)) {
+	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_RECORDS, &res)) {
 		svc_abort(s, &c);
-		return svc_may(s, A_CASE_VIEW, &res);
+		return svc_may(s, A_CASE_RECORDS, &res);
 	}
 	if (rc != SVC_OK || (rc = load_plan(s, c, id, p)) != SVC_OK || (rc = load_goals(s, c, p, true)) != SVC_OK)
 		goto out;
@@ -516,30 +510,20 @@ out:
 int plan_list(struct svc *s, int64_t case_id, struct plan **rows_r, int *n_r)
 {
 	*n_r = 0;
-	struct db_conn *c = svc_begin(s, false);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, case_id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_CASE_VIEW, &res);
-	}
+	int rc = case_open(s, case_id, A_CASE_RECORDS, false, &c, &res);
 	if (rc != SVC_OK)
-		goto out;
+		return rc;
 	rc = SVC_ERROR;
 	struct db_rows *r;
 	if (db_query(c, &q_plan_list, DB_PARAMS(db_int(case_id)), &r, &s->error) < 0)
 		goto out;
-	int cap = 8, n = 0, q;
-	struct plan *rows = arena_alloc(s->arena, sizeof *rows * (size_t)cap);
+	size_t cap = 8;
+	int n = 0, q;
+	struct plan *rows = arena_alloc(s->arena, sizeof *rows * cap);
 	while ((q = db_rows_next(r, &s->error)) == 1) {
-		if (n == cap) {
-			struct plan *nr = arena_alloc(s->arena, sizeof *nr * (size_t)cap * 2);
-			memcpy(nr, rows, sizeof *nr * (size_t)n);
-			rows = nr;
-			cap *= 2;
-		}
+		rows = arena_grow(s->arena, rows, sizeof *rows, (size_t)n, &cap);
 		read_plan(s, r, &rows[n++]);
 	}
 	db_rows_free(&r);

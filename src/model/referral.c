@@ -160,17 +160,11 @@ int referral_create(struct svc *s, const struct referral_new *n, int64_t *id_r)
 		return svc_invalid(s, N_("Say why she is referred."), "reason");
 	if (n->override_consent && (n->override_reason == NULL || strspn(n->override_reason, " \t\r\n") == strlen(n->override_reason)))
 		return svc_invalid(s, N_("An override of consent needs a written reason."), "override_reason");
-	struct db_conn *c = svc_begin(s, true);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, n->case_id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_REFERRAL_SEND, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_REFERRAL_SEND, &res);
-	}
+	int rc = case_open(s, n->case_id, A_REFERRAL_SEND, true, &c, &res);
 	if (rc != SVC_OK)
-		goto out;
+		return rc;
 	/* The receiving organization: in the network, active, offering every service asked for. */
 	struct db_rows *r;
 	rc = SVC_ERROR;

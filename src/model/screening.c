@@ -297,17 +297,11 @@ int screening_record(struct svc *s, int64_t case_id, const char *profile, const 
 	int rc = screening_evaluate(s, profile, codes, ncodes, r);
 	if (rc != SVC_OK)
 		return rc;
-	struct db_conn *c = svc_begin(s, true);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	rc = case_resource(s, c, case_id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_SCREENING_RECORD, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_SCREENING_RECORD, &res);
-	}
+	rc = case_open(s, case_id, A_SCREENING_RECORD, true, &c, &res);
 	if (rc != SVC_OK)
-		goto out;
+		return rc;
 	rc = SVC_ERROR;
 	struct buf list;
 	buf_init_arena(&list, s->arena);
@@ -340,17 +334,11 @@ out:
 int screening_list(struct svc *s, int64_t case_id, struct screening_row **rows_r, int *n_r)
 {
 	*n_r = 0;
-	struct db_conn *c = svc_begin(s, false);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, case_id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_CASE_VIEW, &res);
-	}
+	int rc = case_open(s, case_id, A_CASE_RECORDS, false, &c, &res);
 	if (rc != SVC_OK)
-		goto out;
+		return rc;
 	rc = SVC_ERROR;
 	struct db_rows *r;
 	if (db_query(c, &q_screen_list, DB_PARAMS(db_int(case_id)), &r, &s->error) < 0)
@@ -380,17 +368,11 @@ out:
 
 int screening_get(struct svc *s, int64_t case_id, int64_t id, struct screening_row *row_r)
 {
-	struct db_conn *c = svc_begin(s, false);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, case_id, &res, NULL);
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_VIEW, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_CASE_VIEW, &res);
-	}
+	int rc = case_open(s, case_id, A_CASE_RECORDS, false, &c, &res);
 	if (rc != SVC_OK)
-		goto out;
+		return rc;
 	rc = SVC_ERROR;
 	struct db_rows *r;
 	if (db_query(c, &q_screen_get, DB_PARAMS(db_int(case_id), db_int(id)), &r, &s->error) < 0)

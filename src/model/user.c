@@ -694,12 +694,7 @@ int user_org_choices(struct svc *s, struct user_org_choice **orgs_r, size_t *n_r
 	struct user_org_choice *orgs = arena_alloc(s->arena, cap * sizeof *orgs);
 	int more;
 	while ((more = db_rows_next(r, &s->error)) == 1) {
-		if (n == cap) {
-			struct user_org_choice *grown = arena_alloc(s->arena, 2 * cap * sizeof *grown);
-			memcpy(grown, orgs, n * sizeof *orgs);
-			orgs = grown;
-			cap *= 2;
-		}
+		orgs = arena_grow(s->arena, orgs, sizeof *orgs, n, &cap);
 		orgs[n++] = (struct user_org_choice){
 			.id = db_rows_int(r, 0),
 			.code = arena_strdup(s->arena, db_rows_text(r, 1)),

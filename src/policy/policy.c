@@ -41,6 +41,9 @@ static const struct rule rules[A__COUNT] = {
 	[A_CASE_CREATE]    = { "case.create",    false, R(NO, NO, OWN, OWN, OWN, NO, NO, ANY) },
 	[A_CASE_LIST]      = { "case.list",      false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
 	[A_CASE_VIEW]      = { "case.view",      false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY), true },
+	/* The owner's own records of a case (notes, history, consents, screenings, plans, follow-ups,
+	 * closures): never through a referral, which shares only its chosen fields. */
+	[A_CASE_RECORDS]   = { "case.records",   false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
 	[A_CASE_EDIT]      = { "case.edit",      false, R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },
 	[A_CASE_ASSIGN]    = { "case.assign",    false, R(NO, NO, OWN, NO, NO, NO, NO, ANY) },
 	[A_CASE_REVEAL]    = { "case.reveal",    true,  R(NO, NO, OWN, ASG, ASG, NO, NO, ANY) },

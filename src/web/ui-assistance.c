@@ -101,7 +101,7 @@ void ui_assistance_section(struct request *req, int64_t case_id)
 	html_raw(o, "</h3>\n");
 	form_begin(req, ui_case_path(req, case_id, "/assistance"));
 	assistance_fields(req, NULL, NULL);
-	form_end(req, _("Record"));
+	form_end(req, _("Record the assistance"));
 }
 
 /* The form again, on a page of its own, with the problems next to their fields. */
@@ -117,7 +117,7 @@ static void form_page(struct request *req, int64_t case_id, const char *const *v
 	form_error_summary(req, &assistance_record, errors);
 	form_begin(req, ui_case_path(req, case_id, "/assistance"));
 	assistance_fields(req, values, errors);
-	form_end(req, _("Record"));
+	form_end(req, _("Record the assistance"));
 	html_raw(o, "<p><a href=\"");
 	html_attr(o, ui_case_path(req, case_id, "#assistance"));
 	html_raw(o, "\">");

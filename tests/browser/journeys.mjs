@@ -96,13 +96,11 @@ const UK = readPo(ARGS.po);
 const UK_PHRASES = [...UK].filter(([id, str]) => id !== str && id.includes(' ') && id.length >= 8 && !id.includes('%'))
 	.map(([id]) => id);
 
-// The ILO/EC indicators as the product ships them (data/ilo_delphi_adult_labour.csv):
-// indicator_code -> the row by column name.  The Ukrainian journey ticks them by the
-// labels a Ukrainian reader sees (indicator_label_uk).
+// A CSV file of data/ as objects by column name; lines starting with # are comments.
 function readCsv(file) {
 	const rows = [];
 	for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-		if (!line) continue;
+		if (!line || line.startsWith('#')) continue;
 		const fields = [];
 		let cur = '';
 		let quoted = false;
@@ -121,9 +119,15 @@ function readCsv(file) {
 		rows.push(fields);
 	}
 	const head = rows.shift();
-	return new Map(rows.map((r) => [r[head.indexOf('indicator_code')], Object.fromEntries(head.map((h, i) => [h, r[i]]))]));
+	return rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
 }
-const ILO_ADULT = readCsv(path.join(HERE, '..', '..', 'data', 'ilo_delphi_adult_labour.csv'));
+// The ILO/EC indicators as the product ships them (data/ilo_delphi_adult_labour.csv):
+// indicator_code -> the row by column name.  The Ukrainian journey ticks them by the
+// labels a Ukrainian reader sees (indicator_label_uk).
+const ILO_ADULT = new Map(readCsv(path.join(HERE, '..', '..', 'data', 'ilo_delphi_adult_labour.csv'))
+	.map((r) => [r.indicator_code, r]));
+// The reintegration questionnaire as shipped (data/reintegration_survey.csv): one row per answer.
+const SURVEY = readCsv(path.join(HERE, '..', '..', 'data', 'reintegration_survey.csv'));
 
 // ---- second factor (RFC 6238, as an authenticator app computes it) ----------
 
@@ -213,6 +217,7 @@ class Journey {
 		this.lang = lang; // the language every page must be in (changes when the person changes it)
 		this.locale = locale;
 		this.broken = false;
+		this.blockedBy = null; // the journey whose failed turn this one builds on (see runTurns)
 		this.nstep = 0;
 		this.loads = 0;
 		this.problems = [];
@@ -255,12 +260,17 @@ class Journey {
 		return this.lang === 'uk' ? UK.get(msgid) ?? msgid : msgid;
 	}
 
+	// A translated format string with its %s and %d filled in, in order.
+	F(msgid, ...args) {
+		return this.T(msgid).replace(/%[sd]/g, () => String(args.shift()));
+	}
+
 	async step(label, fn) {
 		this.nstep++;
 		const title = `${this.name}: ${label}`;
-		if (this.broken) {
+		if (this.broken || this.blockedBy) {
 			totals.skipped++;
-			console.log(`skipped  ${title} (an earlier step failed)`);
+			console.log(`skipped  ${title} (${this.broken ? 'an earlier step failed' : `${this.blockedBy} failed before`})`);
 			return;
 		}
 		const t0 = Date.now();
@@ -307,11 +317,22 @@ class Journey {
 		await page.evaluate(AXE_SOURCE);
 		const result = await page.evaluate((opts) => window.axe.run(document, opts), AXE_OPTIONS);
 		const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-		if (bad.length) {
-			const lines = [`axe: ${bad.length} serious or critical violation(s) on ${page.url()}`];
+		// axe leaves the contrast of a very short text undecided ("too short to determine if it is
+		// actual text"), but here such a text is a count that people read (the inbox's unread items).
+		const short = result.incomplete.filter((v) => v.id === 'color-contrast').flatMap((v) => v.nodes).filter((n) => {
+			const d = n.any?.[0]?.data;
+			return d?.messageKey === 'shortTextContent' && d.contrastRatio < parseFloat(d.expectedContrastRatio);
+		});
+		if (bad.length || short.length) {
+			const lines = [`axe: ${bad.length + (short.length ? 1 : 0)} serious or critical violation(s) on ${page.url()}`];
 			for (const v of bad) {
 				lines.push(`  ${v.id} (${v.impact}): ${v.help}`);
 				for (const n of v.nodes.slice(0, 8)) lines.push(`    ${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`);
+			}
+			if (short.length) lines.push('  color-contrast (serious): short texts without enough contrast');
+			for (const n of short.slice(0, 8)) {
+				const d = n.any[0].data;
+				lines.push(`    ${n.target.join(' ')}: ${d.fgColor} on ${d.bgColor} is ${d.contrastRatio}:1, needs ${d.expectedContrastRatio}`);
 			}
 			throw new Error(lines.join('\n'));
 		}
@@ -367,9 +388,15 @@ class Journey {
 	}
 
 	// The form control labelled with this text; a label may end in "(optional)".
-	field(msgid) {
+	field(msgid, scope = this.page) {
 		const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-		return this.page.getByLabel(new RegExp(`^${esc(this.T(msgid))}(\\s*\\(${esc(this.T('optional'))}\\))?$`));
+		return scope.getByLabel(new RegExp(`^${esc(this.T(msgid))}(\\s*\\(${esc(this.T('optional'))}\\))?$`));
+	}
+
+	// The terms and descriptions of a <dl class="facts"> (the first in <main>), as an object.
+	async facts(dl = this.page.locator('main dl.facts').first()) {
+		return dl.evaluate((dl) => Object.fromEntries([...dl.querySelectorAll('dt')]
+			.map((dt) => [dt.innerText.trim(), dt.nextElementSibling?.innerText.trim() ?? ''])));
 	}
 
 	async signIn(account, password = account.password) {
@@ -398,6 +425,28 @@ class Journey {
 		return this.page.locator('main table tbody tr').evaluateAll((trs) =>
 			trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.innerText.trim())));
 	}
+
+	// A section of a page that is a run of siblings under <h2 id=id> (the case page, a referral):
+	// its text and the rows of its tables, up to the next <h2>.
+	async section(id) {
+		return this.page.evaluate((id) => {
+			const h = document.getElementById(id);
+			if (!h) return null;
+			const parts = [];
+			const rows = [];
+			for (let el = h.nextElementSibling; el && el.tagName !== 'H2'; el = el.nextElementSibling) {
+				parts.push(el.innerText);
+				for (const tr of el.querySelectorAll('tbody tr'))
+					rows.push([...tr.querySelectorAll('th, td')].map((c) => c.innerText.trim()));
+			}
+			return { text: parts.join('\n'), rows };
+		}, id);
+	}
+
+	// The link with this text in the section under <h2 id=id> (see section()).
+	sectionLink(id, text) {
+		return this.page.locator(`main h2#${id} ~ *`).getByRole('link', { name: text, exact: true }).first();
+	}
 }
 
 async function run(browser, name, lang, locale, body) {
@@ -413,10 +462,54 @@ async function run(browser, name, lang, locale, body) {
 	}
 }
 
+// Journeys that take turns on one record, as people of different organizations do: each
+// person has a browser of her own, which stays open (she stays signed in) until her last
+// turn.  A turn is { j, body, label, after: [turns] }; it is skipped, step by step, when a
+// turn it builds on failed or was skipped.  Pushes "label N s" to timings.
+async function runTurns(turns, timings) {
+	const last = new Map(turns.map((t, i) => [t.j, i]));
+	for (const [i, t] of turns.entries()) {
+		const t0 = Date.now();
+		const j = t.j;
+		const failed = (t.after ?? []).find((a) => !a.ok);
+		j.blockedBy = failed ? failed.j.name : null;
+		try {
+			if (!j.context) await j.open();
+			await t.body(j);
+		} catch (e) {
+			totals.failed++;
+			j.broken = true;
+			console.log(`FAILED   ${j.name}: could not run: ${e.message}`);
+		}
+		t.ok = !j.broken && !j.blockedBy;
+		if (last.get(j) === i) await j.close().catch(() => {});
+		timings.push(`${t.label} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+	}
+}
+
+// One case through the network: intake, screening, consent and a referral in Lviv; the
+// Kyiv organization accepts it and gives the service; the plan, its approval by Lviv's
+// manager, and the first follow-up.
+async function networkJourneys(browser, timings) {
+	const cw = new Journey(browser, 'uk/caseworker', 'uk', 'uk-UA');
+	const receiver = new Journey(browser, 'en/receiver', 'en', 'en-US');
+	const manager = new Journey(browser, 'uk/manager', 'uk', 'uk-UA');
+	const intake = { j: cw, body: caseworkerJourney, label: 'uk/caseworker (case, referral)' };
+	const answer = { j: receiver, body: receiverJourney, label: 'en/receiver', after: [intake] };
+	const plan = { j: cw, body: referralBackJourney, label: 'uk/caseworker (plan)', after: [answer] };
+	const approve = { j: manager, body: managerJourney, label: 'uk/manager', after: [plan] };
+	const followup = { j: cw, body: followupJourney, label: 'uk/caseworker (follow-up)', after: [approve] };
+	try {
+		await runTurns([intake, answer, plan, approve, followup], timings);
+	} finally {
+		for (const j of [cw, receiver, manager]) await j.close().catch(() => {});
+	}
+}
+
 // ---- the journeys ------------------------------------------------------------
 
 const accounts = Object.fromEntries(JSON.parse(fs.readFileSync(ARGS.accounts, 'utf8')).map((a) => [a.key, new Account(a)]));
-for (const k of ['admin', 'coordinator', 'auditor', 'caseworker', 'intake'])
+for (const k of ['admin', 'coordinator', 'auditor', 'caseworker', 'intake', 'manager', 'receiver'])
 	if (!accounts[k]) throw new Error(`--accounts has no "${k}" account`);
 
 const NEW_ORG = {
@@ -443,7 +536,7 @@ async function adminJourney(j) {
 	await j.step('організації: фільтри списку (organizations: filters)', async () => {
 		await j.follow(j.T('Organizations'), j.page.locator('header nav'));
 		await j.expectH1('Organizations of the network');
-		assert((await j.rows()).length === 4, `expected the 4 organizations, got ${(await j.rows()).length}`);
+		assert((await j.rows()).length === 5, `expected the 5 organizations, got ${(await j.rows()).length}`);
 		await j.field('Kind').selectOption({ label: j.T('International organization') });
 		await j.press('Filter');
 		await j.expectPath(/[?&]kind=international/);
@@ -459,7 +552,7 @@ async function adminJourney(j) {
 		assert((await j.page.locator('main table').count()) === 0, 'Lviv text and Odesa region should match nothing');
 		assert(await j.page.getByText(j.T('No organizations match these filters.')).isVisible(), 'no "nothing matches" message');
 		await j.follow(j.T('Clear'));
-		assert((await j.rows()).length === 4, 'Clear should show every organization again');
+		assert((await j.rows()).length === 5, 'Clear should show every organization again');
 	});
 
 	await j.step('організації: помилка біля поля, потім виправлення (create: error, then corrected)', async () => {
@@ -721,12 +814,17 @@ async function enrolJourney(j) {
 	});
 }
 
+// What the turns of one case through the network (runTurns) hand on to each other.
+const person = { first: 'Соломія', second: 'Гнатюк', phone: '+380 67 555 01 02' };
+const theCase = { url: '', code: '', referral: '', reason: '', outcome: '', plan: '', start: '' };
+const RECEIVER_ORG = 'nadiya-kyiv';
+
 // A caseworker, in Ukrainian, through a case: she registers a woman and opens her case
-// (after a mistyped phone), screens her with the ILO/EC indicators, and records her
-// consent (after forgetting the witness of a verbal one).
+// (after a mistyped phone), screens her with the ILO/EC indicators, records her
+// consent (after forgetting the witness of a verbal one), and refers her to another
+// organization (after forgetting the reason).
 async function caseworkerJourney(j) {
 	const cw = accounts.intake;
-	const person = { first: 'Соломія', second: 'Гнатюк', phone: '+380 67 555 01 02' };
 	let caseUrl = '';
 	await j.step('вхід працівниці (caseworker signs in)', async () => {
 		await j.signIn(cw);
@@ -755,7 +853,10 @@ async function caseworkerJourney(j) {
 		await j.press('Register and open the case');
 		await j.expectPath(/^\/cases\/\d+\?done=created$/);
 		await j.expectNotice('The person was registered and the case opened.');
-		caseUrl = new URL(j.page.url()).pathname;
+		caseUrl = theCase.url = new URL(j.page.url()).pathname;
+		const code = (await j.h1()).match(new RegExp(`^${j.F('Case %s', '(.+)')}$`));
+		assert(code, `the heading "${await j.h1()}" does not name the case`);
+		theCase.code = code[1];
 		assert(!(await j.page.locator('main').innerText()).includes(person.second), 'her surname is shown without a reveal');
 		assert((await j.page.locator('main').innerText()).includes(j.T('No screening recorded yet.')), 'no screening section');
 	});
@@ -798,6 +899,7 @@ async function caseworkerJourney(j) {
 	await j.step('згода: свідок для усної згоди, потім запис (consent: a witness for a verbal one, then recorded)', async () => {
 		await j.field('Purpose').selectOption({ label: j.T('Referral to other organizations or services') });
 		await j.page.getByRole('checkbox', { name: j.T('Shelter'), exact: true }).check();
+		await j.page.getByRole('checkbox', { name: j.T('Psychological counselling'), exact: true }).check();
 		await j.field('How consent was given').selectOption({ label: j.T('Verbal, with a witness') });
 		await j.press('Record the consent');
 		await j.expectPath(/^\/cases\/\d+\/consents$/);
@@ -810,16 +912,322 @@ async function caseworkerJourney(j) {
 		await j.expectPath(new RegExp(`^${caseUrl}\\?done=consent$`));
 		await j.expectNotice('The consent was recorded.');
 		const row = (await j.page.locator('h2#consents ~ .table-wrap').first().locator('tbody tr').first().innerText());
-		for (const v of [j.T('Referral to other organizations or services'), j.T('Shelter'), j.T('Verbal, with a witness'),
-			j.T('In force'), j.T('hidden')])
+		for (const v of [j.T('Referral to other organizations or services'), j.T('Shelter'), j.T('Psychological counselling'),
+			j.T('Verbal, with a witness'), j.T('In force'), j.T('hidden')])
 			assert(row.includes(v), `the consent row does not show ${v}: ${row}`);
 		assert(!row.includes('Оксана Свідок'), 'the witness is shown without a reveal');
 	});
+
+	await j.step('скерування до іншої організації: спершу без причини (referral to another organization: first without a reason)', async () => {
+		await j.follow(j.T('Refer her'));
+		await j.expectPath(/^\/cases\/\d+\/refer$/);
+		assert((await j.h1()) === j.F('Refer her — case %s', theCase.code), `heading "${await j.h1()}"`);
+		const consent = await j.page.locator('main h2#consent ~ ul').first().innerText();
+		assert(consent.includes(j.T('Psychological counselling')), `her referral consent is not listed: ${consent}`);
+		// Only the organizations that offer the service, never her own.
+		await j.field('Organizations offering').selectOption({ label: j.T('Psychological counselling') });
+		await j.press('Show');
+		await j.expectPath(/^\/cases\/\d+\/refer\?service=psychological$/);
+		const offered = await j.field('Receiving organization').locator('option').evaluateAll((os) => os.map((o) => o.value));
+		assert(offered.includes(RECEIVER_ORG) && offered.includes('secretariat'), `offered: ${offered}`);
+		assert(!offered.includes('nadiya-lviv') && !offered.includes('iom-ukraine'), `offered: ${offered}`);
+		await j.field('Receiving organization').selectOption(RECEIVER_ORG);
+		const services = j.page.getByRole('group', { name: j.T('Services'), exact: true });
+		assert(await services.getByRole('checkbox', { name: j.T('Psychological counselling'), exact: true }).isChecked(),
+			'the service chosen above is not ticked');
+		// The default is the minimum: the case code, her age band, gender, languages, needs and a safe way to contact her.
+		const what = j.page.getByRole('group', { name: j.T('What goes with the referral'), exact: true });
+		const ticked = await what.locator('input:checked').evaluateAll((is) => is.map((i) => i.value));
+		assert(ticked.join() === 'case_code,age_band,gender,languages,needs,safe_contact', `shared by default: ${ticked}`);
+		await j.press('Send the referral');
+		await j.expectPath(/^\/cases\/\d+\/refer$/);
+		const reason = j.page.locator('main .field.invalid').filter({ has: j.page.locator('#f-reason') });
+		assert((await reason.locator('.field-error').innerText()).trim() === j.T('This is required.'), 'the error is not next to the reason');
+		assert((await j.field('Why she is referred').getAttribute('aria-invalid')) === 'true', 'the reason is not marked invalid');
+		assert((await j.field('Receiving organization').inputValue()) === RECEIVER_ORG, 'the chosen organization was lost');
+		assert(await services.getByRole('checkbox', { name: j.T('Psychological counselling'), exact: true }).isChecked(),
+			'the ticked service was lost');
+	});
+
+	await j.step('скерування надіслано (the referral is sent)', async () => {
+		theCase.reason = 'Потребує психологічної підтримки після повернення; у нас зараз немає психолога.';
+		await j.field('Why she is referred').fill(theCase.reason);
+		await j.press('Send the referral');
+		await j.expectPath(/^\/referrals\/\d+\?done=sent$/);
+		theCase.referral = new URL(j.page.url()).pathname;
+		await j.expectNotice("The referral was sent to the organization's inbox.");
+		assert((await j.h1()) === j.F('Referral of case %s', theCase.code), `heading "${await j.h1()}"`);
+		const state = (await j.page.locator('main p .tag').first().innerText()).trim();
+		assert(state === j.T('Sent'), `the state is "${state}", expected "${j.T('Sent')}"`);
+		const facts = await j.facts();
+		assert(facts[j.T('To')] === RECEIVER_ORG && facts[j.T('Services')] === j.T('Psychological counselling') &&
+			facts[j.T('Consent')] === j.T('Covered by her consent') && facts[j.T('Why she is referred')] === theCase.reason,
+			`the referral shows ${JSON.stringify(facts)}`);
+	});
 }
 
-// A network coordinator who uses only the keyboard: sign in and add an organization.
-async function keyboardJourney(j) {
-	const coord = accounts.coordinator;
+// A date n months after a YYYY-MM-DD date, the day clamped to the month's end (as the schedule counts).
+function addMonths(date, n) {
+	const [y, m, d] = date.split('-').map(Number);
+	const first = new Date(Date.UTC(y, m - 1 + n, 1));
+	const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+	first.setUTCDate(Math.min(d, last));
+	return first.toISOString().slice(0, 10);
+}
+const todayUtc = () => new Date().toISOString().slice(0, 10);
+
+// A caseworker of the receiving organization, in English: she finds the referral in her
+// organization's incoming list, sees only what was shared, accepts it with the keyboard
+// alone, records the counselling she gave (after forgetting the unit) and completes it.
+async function receiverJourney(j) {
+	const cw = accounts.receiver;
+	await j.step('sign in with a password and an authenticator code', async () => {
+		await j.signIn(cw);
+		await j.secondFactor(cw);
+		await j.expectPath(/^\/$/);
+	});
+
+	await j.step('incoming referrals: the new one waits for an answer', async () => {
+		await j.follow('Referrals', j.page.locator('header nav'));
+		await j.expectH1('Referrals');
+		const tab = (await j.page.locator('main nav.pager [aria-current="page"]').innerText()).trim();
+		assert(tab === 'Incoming: to my organization', `the current tab is "${tab}"`);
+		const row = (await j.rows()).find((r) => r[0] === theCase.code);
+		assert(row && row[1] === 'nadiya-lviv' && row[2] === RECEIVER_ORG && row[3] === 'Psychological counselling' &&
+			row[5] === 'Sent', `the list shows ${JSON.stringify(row)}`);
+		await j.follow(theCase.code, j.page.locator('main table'));
+		await j.expectPath(new RegExp(`^${theCase.referral}$`));
+	});
+
+	await j.step('the referral shows only what goes with it: never her name or phone', async () => {
+		assert((await j.h1()) === `Referral of case ${theCase.code}`, `heading "${await j.h1()}"`);
+		const shared = await j.section('shared');
+		assert(shared.text.startsWith('Case code, Age band, Gender, Languages, Needs, Safe way to contact her'),
+			`what goes with it: ${shared.text.split('\n')[0]}`);
+		const values = await j.facts(j.page.locator('main h2#shared ~ dl.facts').first());
+		assert(values['Case code'] === theCase.code && values.Gender === 'Feminine', `shared values: ${JSON.stringify(values)}`);
+		for (const term of ['First name', 'Surname', 'Mobile phone', 'Date of birth', 'Region of residence'])
+			assert(!(term in values), `${term} is shown although it was not shared`);
+		const text = await j.page.locator('main').innerText();
+		for (const secret of [person.first, person.second, person.phone, person.phone.replace(/\s/g, '')])
+			assert(!text.includes(secret), `"${secret}" is on the receiver's page`);
+		assert((await j.facts())['Why she is referred'] === theCase.reason, 'the reason for the referral is not shown');
+	});
+
+	await j.step('accept the referral with the keyboard only (Tab, Enter)', async () => {
+		const { tabTo, activate } = keyboardOf(j);
+		await j.page.evaluate(() => document.activeElement?.blur());
+		await tabTo((f) => f.tag === 'button' && f.text === 'Accept the referral', 'the "Accept the referral" button');
+		await activate('Enter');
+		await j.expectPath(new RegExp(`^${theCase.referral}\\?done=accept$`));
+		await j.expectNotice('The referral was accepted.');
+		assert((await j.page.locator('main p .tag').first().innerText()).trim() === 'Accepted', 'the state is not Accepted');
+	});
+
+	await j.step('record the counselling on her case: the unit first forgotten, then given', async () => {
+		await j.follow('Open the case (only the shared fields)');
+		await j.expectPath(new RegExp(`^${theCase.url}$`));
+		const text = await j.page.locator('main').innerText();
+		assert(!text.includes(person.second) && !text.includes(person.first), 'her name is on the receiving organization\'s case page');
+		for (const h of ['screening', 'consents', 'notes', 'plan'])
+			assert((await j.page.locator(`main h2#${h}`).count()) === 0, `the receiver sees the section "${h}"`);
+		await j.field('Service delivered').selectOption({ label: 'Psychological counselling' });
+		await j.field('Quantity or duration').fill('2');
+		await j.field('Funding source').fill('Own funds');
+		await j.press('Record the assistance');
+		await j.expectH1('Record assistance');
+		const unit = j.page.locator('main .field.invalid').filter({ has: j.page.locator('#f-unit') });
+		assert((await unit.locator('.field-error').innerText()).trim() === 'Say what the quantity counts.', 'the error is not next to the unit');
+		assert((await j.field('Quantity or duration').inputValue()) === '2', 'what was typed was lost');
+		await j.field('Unit').selectOption({ label: 'sessions' });
+		await j.press('Record the assistance');
+		await j.expectPath(new RegExp(`^${theCase.url}\\?done=assistance$`));
+		await j.expectNotice('The assistance was recorded.');
+		const { rows } = await j.section('assistance');
+		const id = theCase.referral.split('/').pop();
+		assert(rows.length === 1 && rows[0][0] === todayUtc() && rows[0][1] === `Psychological counselling (referral ${id})` &&
+			rows[0][2] === RECEIVER_ORG && rows[0][3] === '2 sessions', `the assistance given: ${JSON.stringify(rows)}`);
+	});
+
+	await j.step('start the service, then complete the referral with its outcome', async () => {
+		await j.follow(theCase.code, j.page.locator('main h2#referrals + .table-wrap'));
+		await j.expectPath(new RegExp(`^${theCase.referral}$`));
+		await j.press('Start the service');
+		await j.expectNotice('The service has started.');
+		assert((await j.page.locator('main p .tag').first().innerText()).trim() === 'In progress', 'the state is not In progress');
+		theCase.outcome = 'Two counselling sessions; she sleeps better and wants to go on with a group in Lviv.';
+		await j.field('Outcome of the service').fill(theCase.outcome);
+		await j.press('Complete');
+		await j.expectPath(new RegExp(`^${theCase.referral}\\?done=complete$`));
+		await j.expectNotice('The referral was completed.');
+		assert((await j.page.locator('main p .tag').first().innerText()).trim() === 'Completed', 'the state is not Completed');
+		assert((await j.facts())['Outcome of the service'] === theCase.outcome, 'the outcome is not shown');
+		const history = (await j.section('history')).rows.map((r) => r[2]);
+		assert(history.join('|') === 'Sent|Sent → Accepted|Accepted → In progress|In progress → Completed', `history: ${history}`);
+		assert((await j.page.locator('main h2#answer').count()) === 0, 'a completed referral still offers answers');
+	});
+
+	await j.step('sign out', async () => {
+		await j.signOut();
+	});
+}
+
+// The first organization's caseworker again (her browser stayed open): the referral came back
+// completed, with the service given; she drafts the reintegration plan with her and submits it.
+async function referralBackJourney(j) {
+	await j.step('вихідні скерування: завершено, з результатом (outgoing referrals: completed, with the outcome)', async () => {
+		await j.follow(j.T('Referrals'), j.page.locator('header nav'));
+		await j.expectH1('Referrals');
+		assert(await j.page.getByText(j.T('No referrals to your organization match.')).isVisible(), 'an incoming referral for Lviv?');
+		await j.follow(j.T('Outgoing: from my organization'));
+		await j.expectPath(/^\/referrals\?dir=out$/);
+		const row = (await j.rows()).find((r) => r[0] === theCase.code);
+		assert(row && row[5] === j.T('Completed'), `the list shows ${JSON.stringify(row)}`);
+		await j.follow(theCase.code, j.page.locator('main table'));
+		const facts = await j.facts();
+		assert(facts[j.T('Outcome of the service')] === theCase.outcome, `the referral shows ${JSON.stringify(facts)}`);
+		assert((await j.page.locator('main h2#answer, main form').count()) === 0, 'the sender may still act on a completed referral');
+	});
+
+	await j.step('послуга у справі (the service delivered is on the case)', async () => {
+		await j.follow(j.T('Open the case'));
+		await j.expectPath(new RegExp(`^${theCase.url}$`));
+		const refs = (await j.section('referrals')).rows;
+		assert(refs.length === 1 && refs[0][2] === RECEIVER_ORG && refs[0][5] === j.T('Completed'), `referrals: ${JSON.stringify(refs)}`);
+		const given = (await j.section('assistance')).rows;
+		assert(given.length === 1 && given[0][1].startsWith(j.T('Psychological counselling')) && given[0][2] === RECEIVER_ORG &&
+			given[0][3] === `2 ${j.T('sessions')}`, `the assistance given: ${JSON.stringify(given)}`);
+	});
+
+	const goals = [
+		['Economic', 'Пройти курс перукарки і знайти роботу у Львові.', 'Vocational training'],
+		['Social', 'Відновити паспорт і оформити житлову субсидію.', 'Legal aid'],
+		['Psychosocial', 'Продовжити групу психологічної підтримки.', 'Psychological counselling'],
+	];
+	await j.step('план реінтеграції: цілі у трьох вимірах, подано на затвердження (plan: goals in three dimensions, submitted)', async () => {
+		assert((await j.section('plan')).text.includes(j.T('There is no reintegration plan yet.')), 'a plan already?');
+		await j.follow(j.T('Make a plan with her'));
+		await j.expectPath(/^\/cases\/\d+\/plan\/new$/);
+		await j.expectH1('A reintegration plan');
+		const who = await j.field('Responsible caseworker').locator('option:checked').innerText();
+		assert(who === accounts.intake.email.split('@')[0], `the responsible caseworker is "${who}"`);
+		theCase.review = addMonths(todayUtc(), 6);
+		await j.field('Review date').fill(theCase.review);
+		for (const [i, [dim, text, service]] of goals.entries()) {
+			const goal = j.page.getByRole('group', { name: j.F('Goal %d', i + 1), exact: true });
+			await j.field('Dimension', goal).selectOption({ label: j.T(dim) });
+			await j.field('Goal', goal).fill(text);
+			await goal.getByRole('checkbox', { name: j.T(service), exact: true }).check();
+		}
+		await j.press('Save the plan');
+		await j.expectPath(/^\/plans\/\d+\?done=saved$/);
+		theCase.plan = new URL(j.page.url()).pathname;
+		await j.expectNotice('Your changes were saved.');
+		const shown = await j.page.locator('main').evaluate((m) => [...m.querySelectorAll('h3')].map((h) =>
+			[h.innerText.trim(), h.nextElementSibling?.innerText.trim()]));
+		assert(JSON.stringify(shown) === JSON.stringify(goals.map(([d, t, s]) => [j.T(d), `${t} (${j.T(s)})`])),
+			`the goals shown: ${JSON.stringify(shown)}`);
+		await j.press('Submit for approval');
+		await j.expectPath(new RegExp(`^${theCase.plan}\\?done=submitted$`));
+		await j.expectNotice('The plan was submitted for approval.');
+		const facts = await j.facts();
+		assert(facts[j.T('State')] === j.T('Waiting for approval'), `the plan is "${facts[j.T('State')]}"`);
+		assert(facts[j.T('Review date')] === theCase.review, `review date ${facts[j.T('Review date')]}`);
+		assert((await j.page.getByRole('button', { name: j.T('Approve the plan') }).count()) === 0, 'a caseworker may approve');
+	});
+}
+
+// A manager of the first organization, in Ukrainian: she approves the plan, and the
+// follow-ups are scheduled (one, three, six and twelve months after the start).
+async function managerJourney(j) {
+	const mgr = accounts.manager;
+	await j.step('вхід керівниці: пароль і код (manager signs in: password and code)', async () => {
+		await j.signIn(mgr);
+		await j.secondFactor(mgr);
+		await j.expectPath(/^\/$/);
+	});
+
+	await j.step('затвердження плану; розклад моніторингу (approving the plan; the follow-up schedule)', async () => {
+		await j.follow(j.T('Cases'), j.page.locator('header nav'));
+		await j.follow(theCase.code, j.page.locator('main table'));
+		await j.expectPath(new RegExp(`^${theCase.url}$`));
+		const plans = (await j.section('plan')).rows;
+		assert(plans.length === 1 && plans[0][1] === j.T('Waiting for approval'), `plans: ${JSON.stringify(plans)}`);
+		await j.follow('1', j.page.locator('main h2#plan + .table-wrap'));
+		await j.expectPath(new RegExp(`^${theCase.plan}$`));
+		await j.press('Approve the plan');
+		if ((await j.path()).startsWith('/reauth')) { // a deployment may ask a manager to confirm it is her
+			await j.field('Password').fill(mgr.password);
+			await j.field('Code from your authenticator app').fill(await mgr.code());
+			await j.press('Confirm');
+			await j.press('Approve the plan');
+		}
+		await j.expectPath(new RegExp(`^${theCase.plan}\\?done=approved$`));
+		await j.expectNotice('The plan was approved and its follow-ups scheduled.');
+		const facts = await j.facts();
+		assert(facts[j.T('State')] === j.T('Approved') && facts[j.T('Approved by')] === mgr.email.split('@')[0],
+			`the plan shows ${JSON.stringify(facts)}`);
+		theCase.start = facts[j.T('Start of assistance')];
+		assert(theCase.start === todayUtc(), `the start ${theCase.start} is not the day of the first assistance`);
+		await j.follow(theCase.code, j.page.locator('main dl.facts'));
+		await j.expectPath(new RegExp(`^${theCase.url}$`));
+		const due = (await j.section('followups')).rows.map((r) => r[0]);
+		const want = [1, 3, 6, 12].map((m) => addMonths(theCase.start, m));
+		assert(JSON.stringify(due) === JSON.stringify(want), `follow-ups due ${JSON.stringify(due)}, expected ${JSON.stringify(want)}`);
+	});
+
+	await j.step('вихід (sign out)', async () => {
+		await j.signOut();
+	});
+}
+
+// The first organization's caseworker records the first follow-up with the questionnaire.
+async function followupJourney(j) {
+	// Answers (question -> answer code) and the scores they give with the shipped weights:
+	// economic .25×.5 + .25×.5 + .3×.5 + .2×1 = 0.60; social .3×.5 + .25×1 + .2×.5 + .25×1 = 0.75;
+	// psychosocial .3×.5 + .3×.5 + .4×.5 = 0.50; composite their mean, 0.62.
+	const answers = {
+		income_sources: 'one', work_or_study: 'occasional', income_vs_needs: 'partly', debt: 'none',
+		housing: 'temporary', services_access: 'good', documents: 'in_progress', legal_matters: 'resolved_or_none',
+		family_support: 'some', wellbeing: 'fair', safety: 'mostly',
+	};
+	const scores = { 'Economic score': '0.60', 'Social score': '0.75', 'Psychosocial score': '0.50', 'Composite score': '0.62' };
+	await j.step('перший моніторинг з опитувальником, потім бали (the first follow-up with the questionnaire, then the scores)', async () => {
+		await j.follow(j.T('Cases'), j.page.locator('header nav'));
+		await j.follow(theCase.code, j.page.locator('main table'));
+		const plans = (await j.section('plan')).rows;
+		assert(plans[0][1] === j.T('Approved'), `the plan is "${plans[0][1]}"`);
+		const first = addMonths(theCase.start, 1);
+		await j.follow(first, j.page.locator('main h2#followups + .table-wrap'));
+		await j.expectPath(/^\/followups\/\d+$/);
+		assert((await j.h1()) === j.F('Follow-up of %s, due on %s', theCase.code, first), `heading "${await j.h1()}"`);
+		assert((await j.field('Date of the follow-up').inputValue()) === todayUtc(), 'the date is not today by default');
+		await j.field('How').selectOption({ label: j.T('Visit') });
+		await j.field('Contact made').selectOption({ label: j.T('Yes') });
+		await j.field('Outcome').selectOption({ label: j.T('Reintegrating') });
+		for (const [q, a] of Object.entries(answers)) {
+			const row = SURVEY.find((r) => r.question === q && r.answer === a);
+			assert(row, `no answer ${q}=${a} in data/reintegration_survey.csv`);
+			const select = j.field(row.question_uk);
+			await select.selectOption({ label: row.answer_uk });
+		}
+		await j.field('Her situation').fill('Живе з сестрою, працює на пів ставки, ходить до групи підтримки.');
+		await j.press('Record the follow-up');
+		await j.expectNotice('The follow-up was recorded.');
+		const facts = await j.facts();
+		assert(facts[j.T('Outcome')] === j.T('Reintegrating') && facts[j.T('How')] === j.T('Visit'), `the follow-up: ${JSON.stringify(facts)}`);
+		for (const [label, v] of Object.entries(scores))
+			assert(facts[j.T(label)] === v, `${label}: ${facts[j.T(label)]}, expected ${v}`);
+		await j.follow(j.T('Back to the case'));
+		await j.expectPath(new RegExp(`^${theCase.url}$`));
+		const rows = (await j.section('followups')).rows;
+		assert(rows.length === 4 && rows[0][1] === todayUtc() && rows[0][3] === j.T('Reintegrating') && rows[0][4] === '0.62' &&
+			rows.slice(1).every((r) => r[1] === ''), `follow-ups: ${JSON.stringify(rows)}`);
+	});
+}
+
+// The keyboard of a journey that uses no mouse: what has the focus, Tab until a control, activate it.
+function keyboardOf(j) {
 	const kb = j.page.keyboard;
 
 	// What has the focus, and whether a person can see where it is.
@@ -854,6 +1262,13 @@ async function keyboardJourney(j) {
 		throw new Error(`${what} not reached with ${max} presses of Tab`);
 	};
 	const activate = (k) => j.navigate(() => kb.press(k));
+	return { kb, focused, describe, key, tabTo, activate };
+}
+
+// A network coordinator who uses only the keyboard: sign in and add an organization.
+async function keyboardJourney(j) {
+	const coord = accounts.coordinator;
+	const { kb, focused, describe, key, tabTo, activate } = keyboardOf(j);
 
 	await j.step('the first Tab stop is a visible "skip to content" link', async () => {
 		await j.go('/signin');
@@ -954,12 +1369,13 @@ try {
 		['uk/admin', 'uk', 'uk-UA', adminJourney],
 		['en/auditor', 'en', 'en-US', auditorJourney],
 		['uk/enrolment', 'uk', 'uk-UA', enrolJourney],
-		['uk/caseworker', 'uk', 'uk-UA', caseworkerJourney],
+		['network', null, null, networkJourneys],
 		['en/keyboard-only', 'en', 'en-GB', keyboardJourney],
 	]) {
 		const t0 = Date.now();
-		await run(browser, name, lang, locale, body);
-		timings.push(`${name} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+		if (lang) await run(browser, name, lang, locale, body);
+		else await body(browser, timings);
+		if (lang) timings.push(`${name} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 	}
 	console.log(`pages checked with axe: ${[...pagesChecked].sort().join(' ')}`);
 	console.log(`time: ${timings.join(', ')}; all ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -64,6 +64,8 @@ static const struct expect matrix[] = {
 	{ "case.create", false, { NO, NO, OWN, OWN, OWN, NO, NO, ANY } },
 	{ "case.list", false, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
 	{ "case.view", false, { NO, NO, OWN_OR_REFERRED, ASSIGNED_OR_REFERRED, ASSIGNED, NO, NO, ANY } },
+	/* The owner's internal records: never through a referral. */
+	{ "case.records", false, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
 	{ "case.edit", false, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
 	{ "case.assign", false, { NO, NO, OWN, NO, NO, NO, NO, ANY } },
 	{ "case.reveal", true, { NO, NO, OWN, ASSIGNED, ASSIGNED, NO, NO, ANY } },
