@@ -5,6 +5,8 @@
 #   make asan       build build-asan/nadiya with AddressSanitizer + UBSan
 #   make bench      run the benchmarks under bench/ (never part of make test)
 #   make soak       the crash test (SIGKILL during writes) for 1000 rounds instead of 50
+#   make fuzz       libFuzzer on every parser, FUZZ_SECONDS (60) each; fuzz-replay, fuzz-merge
+#   make test-browser  the Playwright journeys with axe (part of make test)
 
 PKGS := libmicrohttpd sqlite3 libpq libsodium jansson icu-uc icu-i18n liboath libqrencode libcurl
 CC ?= cc

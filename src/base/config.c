@@ -60,7 +60,7 @@ static const struct setting_def defs[SET__COUNT] = {
 	[SET_LOG_LEVEL] = { "log-level", "NADIYA_LOG_LEVEL", T_STR, OFF(log_level), "info", 0, 0,
 			    "debug, info, warn or error" },
 	[SET_TIMER_SECONDS] = { "timer-seconds", "NADIYA_TIMER_SECONDS", T_INT, OFF(timer_seconds), "30", 1, 3600,
-				"seconds between runs of the server's timed work (expiring overdue referrals)" },
+				"seconds between runs of the server's timed work (referral expiry and deadline warnings, inbox mail, overdue follow-ups)" },
 	[SET_FOLLOWUP_MONTHS] = { "followup-months", "NADIYA_FOLLOWUP_MONTHS", T_STR, OFF(followup_months), "1,3,6,12", 0,
 				  0, "months after the start of assistance at which follow-ups are scheduled, e.g. 1,3,6,12" },
 	[SET_SMTP_URL] = { "smtp-url", "NADIYA_SMTP_URL", T_STR, OFF(smtp_url), NULL, 0, 0,

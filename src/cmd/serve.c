@@ -57,7 +57,7 @@ int cmd_serve(int argc, char **argv)
 	/* Inbox mail carries a link back: without the public address there is nothing useful to send. */
 	if (c.set.smtp_url && *c.set.smtp_url &&
 	    (c.set.public_url == NULL || !(str_starts(c.set.public_url, "https://") || str_starts(c.set.public_url, "http://")))) {
-		fprintf(stderr, "nadiya: --smtp-url needs --public-url, the https:// address people open nadiya at\n");
+		fprintf(stderr, "nadiya: --smtp-url needs --public-url, the address (https:// or http://) people open nadiya at\n");
 		exit_code = 2;
 		goto out;
 	}

@@ -5,7 +5,7 @@
  * inbox (not one user) for one or more services of the directory, with a
  * reason and an urgency.  The sender chooses exactly which fields go with it
  * (by default the minimum: case code, age band, sex, languages, needs, safe
- * contact method); the choice must be covered by the person's referral
+ * contact method); the organization and the services must be covered by the person's referral
  * consent unless a manager overrides it with a reason, after confirming the
  * password.  States:
  *     sent -> accepted | declined | expired | cancelled
@@ -13,7 +13,8 @@
  * (accepted may also be completed, closed unfinished or cancelled).  Every
  * transition is a conditional update, so two people answering at once get
  * one success and one conflict.  The receiving organization sees the shared
- * fields while the referral is open and for a while after it ends.
+ * fields while the referral is open, and for 30 days after it is completed or
+ * closed unfinished; a declined, cancelled or expired referral ends it at once.
  */
 #ifndef NADIYA_REFERRAL_H
 #define NADIYA_REFERRAL_H

@@ -1,7 +1,7 @@
 /* rekey.h — moving every secret of a database from one master key to another.
  *
- * Re-seals every sealed field (persons, cases, consents, case notes, TOTP
- * secrets), rebuilds the blind indexes and re-hashes the audit chain, in
+ * Re-seals every sealed field (persons, cases, consents, referrals, plan goals,
+ * follow-ups, closures, case notes, TOTP secrets), rebuilds the blind indexes and re-hashes the audit chain, in
  * batches of small transactions.  Every sealed row carries the id of the key
  * that sealed it, and a row is re-sealed and re-labelled in one transaction,
  * so at every moment each row opens with exactly one of the two keys: a

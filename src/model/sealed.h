@@ -2,7 +2,8 @@
  *
  * Each personal field of a record is one row (record id, field name, key id,
  * ciphertext) in the table's companion: person_fields, case_fields,
- * consent_fields.  Values are sealed with crypto/seal.h — a key per field,
+ * consent_fields, referral_fields, followup_fields, closure_fields (plan
+ * goals and case notes keep their one sealed text in their own rows).  Values are sealed with crypto/seal.h — a key per field,
  * bound to table, row and field — before they reach the store, and opened
  * only by services that asked policy first.  key_id is the fingerprint of
  * the master key that sealed the row, so a rekey can resume.  An empty value
