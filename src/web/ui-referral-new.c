@@ -231,7 +231,9 @@ static void refer_page(struct request *req, const struct case_rec *c, const stru
 		notice(req, "error", gettext(ro->problem));
 	const char *const *v = ro->values;
 	const char *const *e = ro->errors;
-	form_begin(req, path);
+	/* The service narrowing the organizations goes with the POST, so a form sent back with an error
+	 * still offers the same organizations (service is a picklist code: nothing to escape). */
+	form_begin(req, *service ? arena_printf(req->arena, "%s?service=%s", path, service) : path);
 	org_choices(req, c, service, v ? v[FV(RN_TO_ORG)] : NULL, e ? e[FV(RN_TO_ORG)] : NULL);
 	form_field(req, &referral_form_rt.fields[FV(RN_SERVICES)], v ? v[FV(RN_SERVICES)] : service,
 		   e ? e[FV(RN_SERVICES)] : NULL);
