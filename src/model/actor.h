@@ -30,6 +30,7 @@ struct actor {
 	int64_t reauth_at;        /* when the password was last confirmed in this session */
 	const char *session_hash; /* NULL for the console */
 	const char *session_kind; /* "web" or "api" */
+	int64_t inbox_unread;     /* unread inbox items, read with the session */
 };
 
 /* "admin" <-> ROLE_ADMIN; role_from_code answers -1 for unknown codes and for "system". */

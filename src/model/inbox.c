@@ -13,8 +13,6 @@
 #include <time.h>
 
 /* Two counts, each on its own index, rather than one OR the planner cannot split. */
-DB_QUERY(q_in_unread, "SELECT (SELECT COUNT(*) FROM inbox WHERE org_id = ? AND user_id IS NULL AND read_at IS NULL"
-		      " AND ? = 1) + (SELECT COUNT(*) FROM inbox WHERE user_id = ? AND read_at IS NULL)");
 DB_QUERY(q_in_list,
 	 "SELECT i.id, i.kind, COALESCE(i.referral_id, 0), i.created_at, COALESCE(i.read_at, 0),"
 	 " CASE WHEN i.user_id IS NULL THEN 0 ELSE 1 END, COALESCE(c.code, ''), COALESCE(fo.code, ''),"
@@ -52,17 +50,6 @@ DB_QUERY(q_in_person, "SELECT email, lang FROM users WHERE id = ? AND status = '
 static bool works_referrals(const struct actor *a)
 {
 	return a->org_id != 0 && policy_may(a, A_REFERRAL_LIST, NULL);
-}
-
-int inbox_unread(struct db_conn *c, const struct actor *a, int64_t *n_r, const char **error_r)
-{
-	*n_r = 0;
-	if (a == NULL || a->user_id == 0)
-		return 0;
-	int found = db_query_int(c, &q_in_unread,
-				 DB_PARAMS(db_int(a->org_id), db_int(works_referrals(a)), db_int(a->user_id)), n_r,
-				 error_r);
-	return found < 0 ? -1 : 0;
 }
 
 int inbox_list(struct svc *s, bool unread_only, int limit, int offset, struct inbox_item **rows_r, int *n_r,

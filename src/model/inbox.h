@@ -30,12 +30,7 @@ struct inbox_item {
 	const char *case_code, *from_org, *to_org, *services, *state; /* of the referral */
 };
 
-/*
- * Unread items of the actor and, when it works referrals, of its
- * organization: two indexed counts on the caller's connection (the page
- * layout asks on every page).  0 or -1 with *error_r.
- */
-int inbox_unread(struct db_conn *c, const struct actor *a, int64_t *n_r, const char **error_r);
+/* The unread count is read with the session (session.c, actor.inbox_unread). */
 
 /* Items newest first (unread_only: only unread), in s->arena; *more_r when there are more after limit. */
 int inbox_list(struct svc *s, bool unread_only, int limit, int offset, struct inbox_item **rows_r, int *n_r,

@@ -10,7 +10,13 @@ DB_QUERY(q_sess_insert,
 	 " client_ip) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
 DB_QUERY(q_sess_get,
 	 "SELECT s.user_id, s.kind, s.state, s.last_seen_at, s.expires_at, s.reauth_at, u.email,"
-	 " u.display_name, u.role, u.org_id, o.code, u.totp_enabled, u.lang, u.status"
+	 " u.display_name, u.role, u.org_id, o.code, u.totp_enabled, u.lang, u.status,"
+	 /* The unread inbox count rides along: every page shows it, and on PostgreSQL a
+	  * separate query was a round trip per page.  An organization's items are for the
+	  * roles that work its referrals (inbox.c). */
+	 " (SELECT COUNT(*) FROM inbox i WHERE i.user_id = u.id AND i.read_at IS NULL)"
+	 " + (SELECT COUNT(*) FROM inbox i WHERE i.org_id = u.org_id AND i.user_id IS NULL AND i.read_at IS NULL"
+	 "    AND u.role IN ('manager', 'caseworker'))"
 	 " FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.org_id"
 	 " WHERE s.id_hash = ?");
 DB_QUERY(q_sess_touch, "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?");
@@ -79,6 +85,7 @@ int session_lookup(struct db_conn *c, const struct master_key *k, const char *to
 		actor_r->totp_enabled = db_rows_int(r, 11) != 0;
 		actor_r->lang = arena_strdup(a, db_rows_text(r, 12));
 		actor_r->session_hash = arena_strdup(a, h);
+		actor_r->inbox_unread = db_rows_int(r, 14);
 	}
 	db_rows_free(&r);
 	if (!live) {

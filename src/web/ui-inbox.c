@@ -71,11 +71,8 @@ static const char *service_labels(struct request *req, const char *set)
 void ui_inbox_nav_item(struct request *req)
 {
 	struct buf *o = &req->out;
-	int64_t n = 0;
-	const char *err;
-	/* On the request's own connection (the session was read on it): one cheap count per page. */
-	if (req->db && inbox_unread(req->db, req->actor, &n, &err) < 0)
-		n = 0;
+	/* Counted with the session (session.c): no query of its own. */
+	int64_t n = req->actor ? req->actor->inbox_unread : 0;
 	html_raw(o, str_starts(req->path, "/inbox") ? "<li><a href=\"/inbox\" aria-current=\"page\">"
 						     : "<li><a href=\"/inbox\">");
 	html_txt(o, _("Inbox"));
