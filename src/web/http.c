@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -37,9 +38,11 @@
 #include <string.h>
 #include <strings.h>
 
-enum req_state { ST_NEW, ST_BODY, ST_QUEUED };
+/* ST_WORKING: suspended while the slow lane runs the handler; ST_READY: its answer waits. */
+enum req_state { ST_NEW, ST_BODY, ST_QUEUED, ST_WORKING, ST_READY };
 
 struct req_priv {
+	struct req_priv *lane_next; /* in the slow lane's queue */
 	struct request req; /* first: the public part */
 	enum req_state state;
 	const char *raw_uri;
@@ -256,6 +259,83 @@ static enum MHD_Result on_first_call(struct req_priv *p, const char *method)
 	return MHD_YES;
 }
 
+/*
+ * The slow lane.  Handlers that hash a password (Argon2id: tens of milliseconds
+ * and 64 MiB each) would hold a libmicrohttpd worker thread, and every other
+ * connection that thread serves would wait behind them: a flood of sign-ins
+ * slowed everyone.  Such requests are suspended, handed to these threads (as
+ * many as hashes may run at once), and resumed with their answer ready.
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct req_priv *head, *tail;
+	bool stop;
+	pthread_t threads[64];
+	int nthreads;
+} lane = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+static void *lane_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pthread_mutex_lock(&lane.lock);
+		while (lane.head == NULL && !lane.stop)
+			pthread_cond_wait(&lane.cond, &lane.lock);
+		struct req_priv *p = lane.head;
+		if (p) {
+			lane.head = p->lane_next;
+			if (lane.head == NULL)
+				lane.tail = NULL;
+		}
+		pthread_mutex_unlock(&lane.lock);
+		if (p == NULL)
+			return NULL; /* stopping, and the queue is empty */
+		struct request *req = &p->req;
+		i18n_use(req->lang);
+		dispatch(req);
+		if (req->db)
+			db_release(&req->db);
+		i18n_reset();
+		p->state = ST_READY;
+		MHD_resume_connection(req->conn);
+	}
+}
+
+static void lane_start(int n)
+{
+	lane.stop = false;
+	lane.nthreads = 0;
+	for (int i = 0; i < n && i < 64; i++)
+		if (pthread_create(&lane.threads[lane.nthreads], NULL, lane_main, NULL) == 0)
+			lane.nthreads++;
+}
+
+/* Finishes every queued request, then joins the threads. */
+static void lane_stop(void)
+{
+	pthread_mutex_lock(&lane.lock);
+	lane.stop = true;
+	pthread_cond_broadcast(&lane.cond);
+	pthread_mutex_unlock(&lane.lock);
+	for (int i = 0; i < lane.nthreads; i++)
+		pthread_join(lane.threads[i], NULL);
+	lane.nthreads = 0;
+}
+
+static void lane_push(struct req_priv *p)
+{
+	p->lane_next = NULL;
+	pthread_mutex_lock(&lane.lock);
+	if (lane.tail)
+		lane.tail->lane_next = p;
+	else
+		lane.head = p;
+	lane.tail = p;
+	pthread_cond_signal(&lane.cond);
+	pthread_mutex_unlock(&lane.lock);
+}
+
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
 				 const char *method, const char *version, const char *upload_data,
 				 size_t *upload_data_size, void **con_cls)
@@ -275,6 +355,10 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (p->state == ST_READY)
+		return queue(p); /* resumed: the slow lane wrote the answer */
+	if (p->state == ST_WORKING)
+		return MHD_YES;
 	struct request *req = &p->req;
 	if (*upload_data_size > 0) {
 		if (req->body.len + *upload_data_size > p->body_max)
@@ -296,6 +380,11 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 			web_error(req, 404, N_("There is no such page."), NULL);
 	} else if (req->body_too_large) {
 		web_error(req, 413, N_("The request body is too large."), NULL);
+	} else if (req->route->slow && lane.nthreads > 0) {
+		p->state = ST_WORKING;
+		MHD_suspend_connection(conn);
+		lane_push(p);
+		return MHD_YES;
 	} else {
 		dispatch(req);
 	}
@@ -439,7 +528,7 @@ int http_serve(struct app *app, const char *listen)
 	signal(SIGPIPE, SIG_IGN);
 	const struct settings *cfg = app->cfg;
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, accept_cb, NULL, on_access, app,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, accept_cb, NULL, on_access, app,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log_cb, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
@@ -463,10 +552,13 @@ int http_serve(struct app *app, const char *listen)
 	 * once the daemon serves (and SIGINT/SIGTERM are blocked, so it never takes them); stopped
 	 * first at shutdown, so no job is left half-way when the process exits. */
 	struct timers *timers = timers_start(app);
+	lane_start((int)cfg->hash_concurrency);
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("msg=\"stopping\" signal=%d", sig);
 	timers_stop(&timers);
+	/* Requests on the slow lane are answered before the daemon stops: none stays suspended. */
+	lane_stop();
 	MHD_stop_daemon(d);
 	return 0;
 }

@@ -35,6 +35,9 @@ struct route {
 	const char *action; /* policy action checked before the handler runs, or NULL */
 	enum body_kind body;
 	size_t body_max; /* bytes; 0: the configured default */
+	/* Runs off the server's threads, on the slow lane (http.c): routes that hash a
+	 * password, so a flood of sign-ins cannot stall the other connections. */
+	bool slow;
 };
 
 extern const struct route routes[];
