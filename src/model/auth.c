@@ -28,9 +28,11 @@ DB_QUERY(q_rc_delete, "DELETE FROM recovery_codes WHERE user_id = ?");
 DB_QUERY(q_rc_insert, "INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES (?, ?, NULL)");
 DB_QUERY(q_rc_use, "UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL");
 DB_QUERY(q_thr_get, "SELECT failures, last_failure_at, locked_until FROM signin_throttle WHERE key = ?");
-DB_QUERY(q_thr_put, "INSERT INTO signin_throttle (key, failures, last_failure_at, locked_until) VALUES (?, ?, ?, ?)"
-		    " ON CONFLICT (key) DO UPDATE SET failures = excluded.failures,"
-		    " last_failure_at = excluded.last_failure_at, locked_until = excluded.locked_until");
+DB_QUERY(q_thr_bump, "INSERT INTO signin_throttle (key, failures, last_failure_at, locked_until) VALUES (?, 1, ?, 0)"
+		     " ON CONFLICT (key) DO UPDATE SET failures = CASE WHEN excluded.last_failure_at"
+		     " - signin_throttle.last_failure_at > ? THEN 1 ELSE signin_throttle.failures + 1 END,"
+		     " last_failure_at = excluded.last_failure_at RETURNING failures, locked_until");
+DB_QUERY(q_thr_lock, "UPDATE signin_throttle SET locked_until = ? WHERE key = ?");
 DB_QUERY(q_thr_clear, "DELETE FROM signin_throttle WHERE key = ?");
 
 /* Failures before a lock, and the window after which old failures are forgotten. */
@@ -63,33 +65,36 @@ static int64_t throttle_locked(struct db_conn *c, const char *key, int64_t now, 
 	return until > now ? until - now : 0;
 }
 
-/* Counts a failure; beyond the free attempts, locks for 30 s doubling up to an hour. */
-static int throttle_fail(struct db_conn *c, const char *key, int free_failures, int64_t now, const char **error_r)
+/*
+ * Counts a failure; beyond the free attempts, locks for 30 s doubling up to an
+ * hour.  The count is one atomic upsert, so attempts counted at the same time
+ * (on PostgreSQL too) each get their own number.  *prev_until_r (optional) gets
+ * the lock the key had before this failure.
+ */
+static int throttle_fail(struct db_conn *c, const char *key, int free_failures, int64_t now, int64_t *prev_until_r,
+			 const char **error_r)
 {
-	int64_t failures = 0, last = 0;
+	int64_t failures = 0, prev_until = 0;
 	struct db_rows *r;
-	if (db_query(c, &q_thr_get, DB_PARAMS(db_text(key)), &r, error_r) < 0)
+	if (db_query(c, &q_thr_bump, DB_PARAMS(db_text(key), db_int(now), db_int(FAILURE_WINDOW)), &r, error_r) < 0)
 		return -1;
 	int rc = db_rows_next(r, error_r);
 	if (rc == 1) {
 		failures = db_rows_int(r, 0);
-		last = db_rows_int(r, 1);
+		prev_until = db_rows_int(r, 1);
 	}
 	db_rows_free(&r);
 	if (rc < 0)
 		return -1;
-	if (now - last > FAILURE_WINDOW)
-		failures = 0;
-	failures++;
-	int64_t lock = 0;
-	if (failures >= free_failures) {
-		int64_t steps = failures - free_failures;
-		lock = steps >= 7 ? MAX_LOCK : 30LL << steps;
-		if (lock > MAX_LOCK)
-			lock = MAX_LOCK;
-	}
-	return db_exec(c, &q_thr_put, DB_PARAMS(db_text(key), db_int(failures), db_int(now), db_int(now + lock)), NULL,
-		       error_r);
+	if (prev_until_r)
+		*prev_until_r = prev_until;
+	if (failures < free_failures)
+		return 0;
+	int64_t steps = failures - free_failures;
+	int64_t lock = steps >= 7 ? MAX_LOCK : 30LL << steps;
+	if (lock > MAX_LOCK)
+		lock = MAX_LOCK;
+	return db_exec(c, &q_thr_lock, DB_PARAMS(db_int(now + lock), db_text(key)), NULL, error_r);
 }
 
 static int audit_signin(struct db_conn *c, const struct auth_ctx *ctx, const struct actor *a, const char *label,
@@ -113,15 +118,16 @@ static int audit_commit(struct db_conn *c, const struct auth_ctx *ctx, const str
 
 /*
  * A failed attempt, in c's open transaction: counts it against the account
- * (and against the client address too, with ip_key), audits it and commits.
+ * (unless acct_key is NULL because it was counted already) and against the
+ * client address (with ip_key), audits it and commits.
  * 0 or -1.
  */
 static int count_failure(struct db_conn *c, const struct auth_ctx *ctx, const struct actor *a, const char *label,
 			 const char *action, const char *detail, const char *acct_key, const char *ip_key, int64_t now,
 			 const char **error_r)
 {
-	if (throttle_fail(c, acct_key, ACCOUNT_FREE_FAILURES, now, error_r) < 0 ||
-	    (ip_key && throttle_fail(c, ip_key, IP_FREE_FAILURES, now, error_r) < 0))
+	if ((acct_key && throttle_fail(c, acct_key, ACCOUNT_FREE_FAILURES, now, NULL, error_r) < 0) ||
+	    (ip_key && throttle_fail(c, ip_key, IP_FREE_FAILURES, now, NULL, error_r) < 0))
 		return -1;
 	return audit_commit(c, ctx, a, label, action, "failed", detail, a ? a->user_id : 0, error_r);
 }
@@ -278,10 +284,28 @@ int auth_signin(const struct auth_ctx *ctx, const char *email, const char *passw
 	/* 1. Locked?  The client address too: one address trying many accounts is held back. */
 	if ((wait_i = throttle_locked(c, ip_key, now, error_r)) < 0)
 		goto out;
+	/*
+	 * The failure is reserved before the hash, in the same write transaction
+	 * as a second look at the lock, and given back on success: guesses sent
+	 * in parallel cannot all pass the check before any of them is counted.
+	 */
+	if (wait_a == 0 && wait_i == 0) {
+		int64_t prev_until = 0;
+		if (db_begin(c, true, error_r) < 0 ||
+		    throttle_fail(c, acct_key, ACCOUNT_FREE_FAILURES, now, &prev_until, error_r) < 0)
+			goto out;
+		if (prev_until > now) {
+			/* Locked meanwhile: refused attempts do not count. */
+			db_rollback(c);
+			wait_a = prev_until - now;
+		} else if (db_commit(c, error_r) < 0) {
+			goto out;
+		}
+	}
 	if (wait_a > 0 || wait_i > 0) {
 		res->outcome = SIGNIN_LOCKED;
 		res->retry_after = wait_a > wait_i ? wait_a : wait_i;
-		if (db_begin(c, true, error_r) < 0 ||
+		if ((!db_in_transaction(c) && db_begin(c, true, error_r) < 0) ||
 		    audit_commit(c, ctx, NULL, email_l, "signin", "locked", kind, 0, error_r) < 0)
 			goto out;
 		rc = 0;
@@ -328,14 +352,17 @@ int auth_signin(const struct auth_ctx *ctx, const char *email, const char *passw
 		ok = t == 1;
 	}
 	if (!ok) {
-		if (count_failure(c, ctx, NULL, email_l, "signin", kind, acct_key, ip_key, now, error_r) < 0)
+		/* The account's failure was counted before the hash; the address's is counted now. */
+		if (count_failure(c, ctx, NULL, email_l, "signin", kind, NULL, ip_key, now, error_r) < 0)
 			goto out;
 		res->outcome = SIGNIN_BAD;
 		rc = 0;
 		goto out;
 	}
 	if (api && need_2fa && !totp_on) {
-		if (audit_commit(c, ctx, NULL, email_l, "signin", "needs-enrolment", kind, uid, error_r) < 0)
+		/* The password was right: the reserved failure is given back. */
+		if (db_exec(c, &q_thr_clear, DB_PARAMS(db_text(acct_key)), NULL, error_r) < 0 ||
+		    audit_commit(c, ctx, NULL, email_l, "signin", "needs-enrolment", kind, uid, error_r) < 0)
 			goto out;
 		res->outcome = SIGNIN_NEEDS_ENROLMENT;
 		rc = 0;

@@ -239,6 +239,29 @@ def password_change_and_reauth(s):
 
 
 @test
+def parallel_guesses_are_bounded_by_the_lock(s):
+    # Guesses sent at once must not all pass the lock check before any is counted:
+    # the failure is reserved before the hash.  A server with many hashing slots.
+    from concurrent.futures import ThreadPoolExecutor
+    u = add_user(s, "burst@example.org", "caseworker", "hope-lviv")
+    sql(s, "DELETE FROM signin_throttle")
+    srv = Server(tmp=s.tmp, key=s.key, db_url=s.db_url,
+                 extra_args=["--threads", "16", "--hash-concurrency", "8"])
+    try:
+        def guess(i):
+            return srv.api("POST", "/api/v1/sessions", {"email": u.email, "password": f"wrong guess {i:04d}"}).status
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            statuses = list(pool.map(guess, range(32)))
+        tried = statuses.count(401)
+        check(429 in statuses, f"no lockout: {statuses}")
+        check(tried <= 5, f"{tried} guesses were tried against an account that locks after 5: {statuses}")
+        eq(srv.api("POST", "/api/v1/sessions", {"email": u.email, "password": u.password}).status, 429)
+    finally:
+        srv.stop()
+        sql(s, "DELETE FROM signin_throttle")
+
+
+@test
 def signin_attempts_are_audited(s):
     rows = sql(s, "SELECT action, outcome FROM audit_log WHERE action LIKE 'signin%'")
     outcomes = {o for _, o in rows}
