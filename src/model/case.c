@@ -717,18 +717,12 @@ out:
 int case_notes(struct svc *s, int64_t case_id, struct case_note **notes_r, int *n_r)
 {
 	*n_r = 0;
-	struct db_conn *c = svc_begin(s, true);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, case_id, &res, NULL);
 	/* The timeline is the owner organization's: a receiving organization sees only what its referral shares. */
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_RECORDS, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_CASE_RECORDS, &res);
-	}
+	int rc = case_open(s, case_id, A_CASE_RECORDS, true, &c, &res);
 	if (rc != SVC_OK)
-		goto out;
+		return rc;
 	rc = SVC_ERROR;
 	struct db_rows *r;
 	if (db_query(c, &q_notes, DB_PARAMS(db_int(case_id)), &r, &s->error) < 0)
@@ -770,18 +764,12 @@ out:
 int case_history(struct svc *s, int64_t case_id, struct case_change **rows_r, int *n_r)
 {
 	*n_r = 0;
-	struct db_conn *c = svc_begin(s, false);
-	if (c == NULL)
-		return SVC_ERROR;
+	struct db_conn *c;
 	struct resource res;
-	int rc = case_resource(s, c, case_id, &res, NULL);
 	/* The history is the owner's, as the notes. */
-	if (rc == SVC_OK && !policy_may(s->actor, A_CASE_RECORDS, &res)) {
-		svc_abort(s, &c);
-		return svc_may(s, A_CASE_RECORDS, &res);
-	}
+	int rc = case_open(s, case_id, A_CASE_RECORDS, false, &c, &res);
 	if (rc != SVC_OK)
-		goto out;
+		return rc;
 	struct db_rows *r;
 	rc = SVC_ERROR;
 	if (db_query(c, &q_case_history, DB_PARAMS(db_int(case_id)), &r, &s->error) < 0)
