@@ -3,13 +3,19 @@
 #include "base/log.h"
 #include "base/str.h"
 #include "cmd/cli.h"
+#include "model/auth.h"
 #include "model/followup.h"
 #include "model/inbox.h"
+#include "model/refusals.h"
 #include "web/http.h"
 #include "web/i18n.h"
 #include "web/web.h"
 
 #include <stdio.h>
+#include <time.h>
+
+/* Combinations of e-mail and client address whose refused sign-ins are coalesced at once. */
+#define REFUSAL_SLOTS 1024
 
 static const enum setting_id serve_settings[] = {
 	SET_DB, SET_KEY_FILE, SET_LISTEN, SET_CONFIG, SET_LOCALE_DIR, SET_THREADS, SET_DB_POOL,
@@ -70,8 +76,19 @@ int cmd_serve(int argc, char **argv)
 	i18n_init(c.set.locale_dir ? c.set.locale_dir : i18n_default_dir());
 	static_init();
 	password_set_concurrency((int)c.set.hash_concurrency);
-	struct app app = { .cfg = &c.set, .db = c.db, .key = c.key, .secure_cookies = c.set.tls_proxy };
+	struct app app = { .cfg = &c.set, .db = c.db, .key = c.key, .secure_cookies = c.set.tls_proxy,
+			   .refusals = refusals_new(REFUSAL_SLOTS) };
+	if (app.refusals == NULL) {
+		fprintf(stderr, "nadiya: out of memory\n");
+		exit_code = 1;
+		goto out;
+	}
 	exit_code = http_serve(&app, c.set.listen);
+	/* The daemon and the timer have stopped: what the last second counted is audited now. */
+	if (auth_refusals_flush(app.db, app.key, app.refusals, (int64_t)time(NULL)) > 0)
+		log_error("msg=\"refused sign-ins left unaudited at shutdown\" count=%lld",
+			  (long long)refusals_pending(app.refusals));
+	refusals_free(&app.refusals);
 out:
 	cli_close(&c);
 	return exit_code;

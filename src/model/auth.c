@@ -6,6 +6,7 @@
 #include "crypto/password.h"
 #include "crypto/seal.h"
 #include "model/audit.h"
+#include "model/refusals.h"
 #include "store/db.h"
 
 #include <sodium.h>
@@ -114,6 +115,54 @@ static int audit_commit(struct db_conn *c, const struct auth_ctx *ctx, const str
 	if (audit_signin(c, ctx, a, label, action, outcome, detail, uid, error_r) < 0)
 		return -1;
 	return db_commit(c, error_r);
+}
+
+/*
+ * One audit entry for n refused attempts of k (locked account or address),
+ * the earliest at since, in a transaction of its own.  A single refusal is
+ * recorded as any other outcome (detail: the kind); several carry their
+ * count and the first one's time.  0 or -1.
+ */
+static int audit_refused(struct db_conn *c, const struct master_key *key, const struct refusal_key *k, int64_t n,
+			 int64_t since, int64_t now, const char **error_r)
+{
+	char detail[96];
+	if (n == 1 && since == now)
+		snprintf(detail, sizeof detail, "%s", k->kind);
+	else
+		snprintf(detail, sizeof detail, "%s attempts=%lld since=%lld", k->kind, (long long)n, (long long)since);
+	struct auth_ctx ctx = { .key = key, .client_ip = k->client_ip };
+	if (db_in_transaction(c))
+		db_rollback(c);
+	if (db_begin(c, true, error_r) < 0)
+		return -1;
+	return audit_commit(c, &ctx, NULL, k->label, k->action, "locked", detail, 0, error_r);
+}
+
+struct flush_arg {
+	struct db *db;
+	const struct master_key *key;
+	int64_t now;
+};
+
+static int flush_one(void *arg, const struct refusal_key *k, int64_t n, int64_t since)
+{
+	struct flush_arg *f = arg;
+	const char *error = NULL;
+	struct db_conn *c = db_acquire(f->db, &error);
+	int rc = c ? audit_refused(c, f->key, k, n, since, f->now, &error) : -1;
+	if (rc < 0)
+		log_error("msg=\"cannot audit refused sign-ins; kept for the next pass\" count=%lld error=\"%s\"",
+			  (long long)n, error ? error : "?");
+	if (c)
+		db_release(&c);
+	return rc;
+}
+
+int auth_refusals_flush(struct db *db, const struct master_key *key, struct refusals *r, int64_t now)
+{
+	struct flush_arg f = { .db = db, .key = key, .now = now };
+	return refusals_flush(r, now, flush_one, &f);
 }
 
 /*
@@ -305,9 +354,13 @@ int auth_signin(const struct auth_ctx *ctx, const char *email, const char *passw
 	if (wait_a > 0 || wait_i > 0) {
 		res->outcome = SIGNIN_LOCKED;
 		res->retry_after = wait_a > wait_i ? wait_a : wait_i;
-		if ((!db_in_transaction(c) && db_begin(c, true, error_r) < 0) ||
-		    audit_commit(c, ctx, NULL, email_l, "signin", "locked", kind, 0, error_r) < 0)
+		/* Counted, and audited by the timer within a second, one entry per e-mail and address (refusals.h). */
+		struct refusal_key rk = { .action = "signin", .kind = kind, .label = email_l, .client_ip = ctx->client_ip };
+		int64_t since, n = refusals_note(ctx->refusals, &rk, now, &since);
+		if (n > 0 && audit_refused(c, ctx->key, &rk, n, since, now, error_r) < 0) {
+			refusals_restore(ctx->refusals, &rk, n, since);
 			goto out;
+		}
 		rc = 0;
 		goto out;
 	}

@@ -19,6 +19,7 @@
 struct db;
 struct db_conn;
 struct master_key;
+struct refusals;
 
 struct auth_ctx {
 	struct db *db;
@@ -26,6 +27,7 @@ struct auth_ctx {
 	struct session_limits limits;
 	bool require_2fa_all;
 	const char *client_ip;
+	struct refusals *refusals; /* the process's ledger of refused attempts; NULL: audit each at once */
 };
 
 enum signin_outcome {
@@ -58,6 +60,13 @@ int auth_signin(const struct auth_ctx *ctx, const char *email, const char *passw
  */
 int auth_second_factor(const struct auth_ctx *ctx, const struct actor *a, const char *code,
 		       struct signin_result *res, const char **error_r);
+
+/*
+ * Audits the refused attempts still counted in r (see model/refusals.h), one
+ * entry per combination; the server's timer calls it every second and at
+ * shutdown.  Answers how many could not be written (kept for the next call).
+ */
+int auth_refusals_flush(struct db *db, const struct master_key *key, struct refusals *r, int64_t now);
 
 /* Ends this session, or every session of the user (everywhere); audited. */
 int auth_signout(const struct auth_ctx *ctx, const struct actor *a, bool everywhere, const char **error_r);

@@ -72,11 +72,14 @@ struct request {
 struct settings;
 struct master_key;
 struct db;
+struct refusals;
+
 struct app {
 	const struct settings *cfg;
 	struct db *db;
 	struct master_key *key;
 	bool secure_cookies;
+	struct refusals *refusals; /* refused sign-ins counted between their audit entries (model/refusals.h) */
 };
 
 /* Request inputs. */

@@ -22,6 +22,7 @@ struct auth_ctx web_auth_ctx(struct request *req)
 			    .max_seconds = req->app->cfg->session_max_hours * 3600 },
 		.require_2fa_all = req->app->cfg->require_2fa_all,
 		.client_ip = req->client_ip,
+		.refusals = req->app->refusals,
 	};
 	return ctx;
 }

@@ -8,6 +8,7 @@
 #include "base/arena.h"
 #include "base/config.h"
 #include "base/log.h"
+#include "model/auth.h"
 #include "model/followup.h"
 #include "model/inbox.h"
 #include "model/referral.h"
@@ -58,15 +59,27 @@ static void *timers_main(void *arg)
 {
 	struct timers *t = arg;
 	int64_t every = t->app->cfg->timer_seconds > 0 ? t->app->cfg->timer_seconds : 30;
+	struct timespec next_jobs;
+	clock_gettime(CLOCK_MONOTONIC, &next_jobs);
 	pthread_mutex_lock(&t->lock);
 	while (!t->stopping) {
 		pthread_mutex_unlock(&t->lock);
-		timers_run_once(t->app);
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec >= next_jobs.tv_sec) {
+			timers_run_once(t->app);
+			clock_gettime(CLOCK_MONOTONIC, &next_jobs);
+			next_jobs.tv_sec += (time_t)every;
+		}
+		/* Every second: the refused sign-ins counted in memory reach the audit. */
+		auth_refusals_flush(t->app->db, t->app->key, t->app->refusals, (int64_t)time(NULL));
 		pthread_mutex_lock(&t->lock);
 		struct timespec until;
 		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += (time_t)every;
-		/* Spurious wake-ups go round again only once the interval has passed or we are stopping. */
+		until.tv_sec += 1;
+		if (until.tv_sec > next_jobs.tv_sec)
+			until = next_jobs;
+		/* Spurious wake-ups go round again only once the second has passed or we are stopping. */
 		while (!t->stopping && pthread_cond_timedwait(&t->wake, &t->lock, &until) != ETIMEDOUT)
 			;
 	}

@@ -3,7 +3,7 @@ import re
 import time
 
 from harness import (Browser, Server, add_org, add_user, api_login, check, eq, form_value, test,
-                     tidy_check, totp_code, sql, DEFAULT_PASSWORD)
+                     tidy_check, totp_code, sql, run_cli, DEFAULT_PASSWORD)
 
 
 def setup():
@@ -256,6 +256,52 @@ def parallel_guesses_are_bounded_by_the_lock(s):
         check(429 in statuses, f"no lockout: {statuses}")
         check(tried <= 5, f"{tried} guesses were tried against an account that locks after 5: {statuses}")
         eq(srv.api("POST", "/api/v1/sessions", {"email": u.email, "password": u.password}).status, 429)
+    finally:
+        srv.stop()
+        sql(s, "DELETE FROM signin_throttle")
+
+
+def _refused_in_audit(s, email):
+    """(entries, attempts) of the 'locked' audit entries for email: an entry covers 1 or attempts=N."""
+    rows = sql(s, "SELECT detail FROM audit_log WHERE action = 'signin' AND outcome = 'locked' AND actor_label = ?",
+               (email,))
+    total = 0
+    for (detail,) in rows:
+        m = re.search(r"attempts=(\d+)", detail)
+        total += int(m.group(1)) if m else 1
+    return len(rows), total
+
+
+@test
+def a_flood_of_refusals_is_audited_counted_not_one_by_one(s):
+    # A locked account hammered: every refused attempt is in the audit, counted, but in at most one
+    # entry per second -- and the count of the last second is written by the timer or at shutdown.
+    u = add_user(s, "flooded@example.org", "caseworker", "hope-lviv")
+    sql(s, "DELETE FROM signin_throttle")
+    srv = Server(tmp=s.tmp, key=s.key, db_url=s.db_url)
+    try:
+        for i in range(5):
+            eq(srv.api("POST", "/api/v1/sessions", {"email": u.email, "password": f"wrong {i}"}).status, 401)
+        n = 0
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 1.5 or n < 40:
+            eq(srv.api("POST", "/api/v1/sessions", {"email": u.email, "password": "still wrong"}).status, 429)
+            n += 1
+        # The timer writes what is pending within about a second.
+        deadline = time.monotonic() + 5
+        while _refused_in_audit(s, u.email)[1] < n and time.monotonic() < deadline:
+            time.sleep(0.2)
+        entries, total = _refused_in_audit(s, u.email)
+        eq(total, n, "refused attempts in the audit:")
+        check(entries < n and entries <= 2 + int(time.monotonic() - t0) + 1,
+              f"{entries} audit entries for {n} refusals in {time.monotonic() - t0:.1f} s")
+        # Refusals answered just before a shutdown reach the audit too.
+        for _ in range(7):
+            eq(srv.api("POST", "/api/v1/sessions", {"email": u.email, "password": "again"}).status, 429)
+        srv.stop()
+        eq(_refused_in_audit(s, u.email)[1], n + 7, "after shutdown:")
+        r = run_cli("audit", "verify", "--db", s.db_url, "--key-file", s.key)
+        eq(r.returncode, 0, r.stdout + r.stderr)
     finally:
         srv.stop()
         sql(s, "DELETE FROM signin_throttle")
