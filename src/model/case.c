@@ -9,6 +9,7 @@
 #include "model/sealed.h"
 #include "store/db.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,12 +144,19 @@ DB_QUERY(q_notes, "SELECT n.id, n.at, COALESCE(n.author_id, 0), COALESCE(u.displ
 		  " FROM case_notes n LEFT JOIN users u ON u.id = n.author_id WHERE n.case_id = ?"
 		  " ORDER BY n.id DESC LIMIT 500");
 
-/* Lists: the same filters under four orders and two scopes.  The scope is its own
- * statement so the organization is a plain equality the index can use: "(? = 0 OR
- * c.owner_org_id = ?)" made SQLite read every case of the network for every page. */
+/*
+ * Lists: the same filters under four orders, two scopes, with or without a
+ * status, and two sets of columns, built once into list_queries (each its own
+ * prepared statement).  The scope is its own statement so the organization is
+ * a plain equality the index can use: "(? = 0 OR c.owner_org_id = ?)" made
+ * SQLite read every case of the network for every page; a status, when given,
+ * is a plain equality too, so (owner_org_id, status, registered_on) gives the
+ * page in order without reading the cases of other statuses.  The brief
+ * columns are what a list page shows; the full ones make whole records (API).
+ * Every variant takes the same parameters.
+ */
 #define CASE_LIST_FILTERS                                                                                 \
 	" AND (? = 0 OR EXISTS (SELECT 1 FROM case_workers w WHERE w.case_id = c.id AND w.user_id = ?))"  \
-	" AND (? = '' OR c.status = ?)"                                                                   \
 	" AND (? = 0 OR EXISTS (SELECT 1 FROM case_workers w2 WHERE w2.case_id = c.id AND w2.user_id = ?))" \
 	" AND (? = '' OR p.residence_region = ?)"                                                         \
 	" AND (? = '' OR (',' || c.exploitation_types || ',') LIKE ?)"                                    \
@@ -157,19 +165,46 @@ DB_QUERY(q_notes, "SELECT n.id, n.at, COALESCE(n.author_id, 0), COALESCE(u.displ
 	" AND (? = '' OR (c.identified_on <> '' AND c.identified_on >= ?))"                               \
 	" AND (? = '' OR (c.identified_on <> '' AND c.identified_on <= ?))"                               \
 	" AND (? = '' OR c.code = ?)"
-/* One organization's cases (managers, caseworkers), or every case (the console: the parameter is 0). */
-#define CASE_SCOPE_ORG " WHERE c.owner_org_id = ?"
-#define CASE_SCOPE_ALL " WHERE ? = 0"
-#define CASE_LIST(name, scope, order) \
-	DB_QUERY(name, "SELECT " CASE_HEAD CASE_PLAIN CASE_FROM scope CASE_LIST_FILTERS " ORDER BY " order " LIMIT ? OFFSET ?")
-CASE_LIST(q_case_list_registered, CASE_SCOPE_ORG, "c.registered_on DESC, c.id DESC");
-CASE_LIST(q_case_list_code, CASE_SCOPE_ORG, "c.code");
-CASE_LIST(q_case_list_status, CASE_SCOPE_ORG, "c.status, c.registered_on DESC, c.id DESC");
-CASE_LIST(q_case_list_identified, CASE_SCOPE_ORG, "c.identified_on DESC, c.id DESC");
-CASE_LIST(q_case_all_registered, CASE_SCOPE_ALL, "c.registered_on DESC, c.id DESC");
-CASE_LIST(q_case_all_code, CASE_SCOPE_ALL, "c.code");
-CASE_LIST(q_case_all_status, CASE_SCOPE_ALL, "c.status, c.registered_on DESC, c.id DESC");
-CASE_LIST(q_case_all_identified, CASE_SCOPE_ALL, "c.identified_on DESC, c.id DESC");
+/* The list page's columns: read_brief_row. */
+#define CASE_BRIEF "c.id, c.code, c.person_id, c.owner_org_id, c.status, c.registered_on, c.identified_on," \
+	" p.gender, COALESCE(p.birth_year, 0), p.residence_region, c.exploitation_types," \
+	" COALESCE((SELECT display_name FROM users WHERE id = c.primary_caseworker_id), '')," \
+	" (SELECT COUNT(*) FROM case_workers w WHERE w.case_id = c.id AND w.user_id = ?)"
+
+enum { LQ_REGISTERED, LQ_CODE, LQ_STATUS, LQ_IDENTIFIED, LQ__ORDERS };
+static const char *const list_orders[LQ__ORDERS] = {
+	[LQ_REGISTERED] = "c.registered_on DESC, c.id DESC",
+	[LQ_CODE] = "c.code",
+	[LQ_STATUS] = "c.status, c.registered_on DESC, c.id DESC",
+	[LQ_IDENTIFIED] = "c.identified_on DESC, c.id DESC",
+};
+/* [brief][status given][every organization][order] */
+static struct db_query list_queries[2][2][2][LQ__ORDERS];
+static pthread_once_t list_queries_once = PTHREAD_ONCE_INIT;
+
+static void list_queries_build(void)
+{
+	for (int b = 0; b < 2; b++)
+		for (int st = 0; st < 2; st++)
+			for (int all = 0; all < 2; all++)
+				for (int o = 0; o < LQ__ORDERS; o++) {
+					char name[64], *sql = NULL;
+					snprintf(name, sizeof name, "q_case_list_%s_%s_%s_%d", b ? "brief" : "full",
+						 st ? "status" : "any", all ? "all" : "org", o);
+					if (asprintf(&sql, "SELECT %s FROM cases c JOIN organizations o ON o.id = c.owner_org_id"
+							   " JOIN persons p ON p.id = c.person_id WHERE %s%s" CASE_LIST_FILTERS
+							   " ORDER BY %s LIMIT ? OFFSET ?",
+						     b ? CASE_BRIEF : CASE_HEAD CASE_PLAIN,
+						     all ? "? = 0" : "c.owner_org_id = ?",
+						     st ? " AND ? <> '' AND c.status = ?" : " AND ? = '' AND ? = ''",
+						     list_orders[o]) < 0)
+						abort();
+					/* Built once per process and kept for its life (the drivers cache by address). */
+					list_queries[b][st][all][o] = (struct db_query){ strdup(name), sql };
+					if (list_queries[b][st][all][o].name == NULL)
+						abort();
+				}
+}
 
 static const char *today(struct arena *a)
 {
@@ -267,6 +302,28 @@ static void read_row(struct svc *s, struct db_rows *r, struct case_rec *x)
 		x->v[i] = arena_strdup(s->arena, db_rows_text(r, CASE_HEAD_COLS + i));
 	for (int i = C_NEEDS + 1; i < C__COUNT; i++)
 		x->v[i] = "";
+}
+
+/* A row of CASE_BRIEF: what a list page shows; the other fields are "". */
+static void read_brief_row(struct svc *s, struct db_rows *r, struct case_rec *x)
+{
+	memset(x, 0, sizeof *x);
+	x->id = db_rows_int(r, 0);
+	x->code = arena_strdup(s->arena, db_rows_text(r, 1));
+	x->person_id = db_rows_int(r, 2);
+	x->owner_org_id = db_rows_int(r, 3);
+	for (int i = 0; i < C__COUNT; i++)
+		x->v[i] = "";
+	x->v[C_STATUS] = arena_strdup(s->arena, db_rows_text(r, 4));
+	x->v[C_REGISTERED_ON] = arena_strdup(s->arena, db_rows_text(r, 5));
+	x->v[C_IDENTIFIED_ON] = arena_strdup(s->arena, db_rows_text(r, 6));
+	x->gender = arena_strdup(s->arena, db_rows_text(r, 7));
+	x->age_band = person_age_band(db_rows_int(r, 8), NULL);
+	x->residence_region = arena_strdup(s->arena, db_rows_text(r, 9));
+	x->v[C_EXPLOITATION_TYPES] = arena_strdup(s->arena, db_rows_text(r, 10));
+	x->caseworkers = arena_strdup(s->arena, db_rows_text(r, 11));
+	x->assigned = db_rows_int(r, 12) > 0;
+	x->owner_org_code = x->region = "";
 }
 
 static struct db_val text_or_empty(const char *v)
@@ -638,11 +695,12 @@ int case_list(struct svc *s, const struct case_filter *f, struct case_rec **rows
 	int64_t org = sc == SCOPE_ANY ? 0 : s->actor->org_id;
 	int64_t mine = sc == SCOPE_ASSIGNED ? s->actor->user_id : 0;
 	int limit = f->limit > 0 && f->limit <= 200 ? f->limit : 50;
-	bool all = org == 0;
-	const struct db_query *q = str_eq(f->sort, "code")	     ? (all ? &q_case_all_code : &q_case_list_code)
-				   : str_eq(f->sort, "status")	     ? (all ? &q_case_all_status : &q_case_list_status)
-				   : str_eq(f->sort, "identified") ? (all ? &q_case_all_identified : &q_case_list_identified)
-								     : (all ? &q_case_all_registered : &q_case_list_registered);
+	int order = str_eq(f->sort, "code")	    ? LQ_CODE
+		    : str_eq(f->sort, "status")	    ? LQ_STATUS
+		    : str_eq(f->sort, "identified") ? LQ_IDENTIFIED
+						    : LQ_REGISTERED;
+	pthread_once(&list_queries_once, list_queries_build);
+	const struct db_query *q = &list_queries[f->brief][f->status && *f->status][org == 0][order];
 #define T(x) db_text((x) ? (x) : "")
 	const char *et = like_item(s, f->exploitation_type), *ce = like_item(s, f->country_of_exploitation);
 	struct db_conn *c = svc_begin(s, false);
@@ -650,8 +708,8 @@ int case_list(struct svc *s, const struct case_filter *f, struct case_rec **rows
 		return SVC_ERROR;
 	struct db_rows *r;
 	if (db_query(c, q,
-		     DB_PARAMS(db_int(s->actor->user_id), db_int(org), db_int(mine), db_int(mine), T(f->status),
-			       T(f->status), db_int(f->caseworker_id), db_int(f->caseworker_id), T(f->region), T(f->region),
+		     DB_PARAMS(db_int(s->actor->user_id), db_int(org), T(f->status), T(f->status), db_int(mine),
+			       db_int(mine), db_int(f->caseworker_id), db_int(f->caseworker_id), T(f->region), T(f->region),
 			       db_text(et), db_text(et), db_text(ce), db_text(ce), T(f->registered_from), T(f->registered_from),
 			       T(f->registered_to), T(f->registered_to), T(f->identified_from), T(f->identified_from),
 			       T(f->identified_to), T(f->identified_to), T(f->code), T(f->code), db_int(limit + 1),
@@ -668,7 +726,7 @@ int case_list(struct svc *s, const struct case_filter *f, struct case_rec **rows
 			*more_r = true;
 			break;
 		}
-		read_row(s, r, &rows[n++]);
+		(f->brief ? read_brief_row : read_row)(s, r, &rows[n++]);
 	}
 	db_rows_free(&r);
 	svc_abort(s, &c);

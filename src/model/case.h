@@ -109,6 +109,7 @@ struct case_filter {
 	const char *sort;                /* "registered" (default, newest first), "code", "status", "identified" */
 	int limit;                       /* page size, default 50 */
 	int offset;
+	bool brief;                      /* only what a list page shows (read_brief_row in case.c), not whole records */
 };
 
 /* Cases the actor may see (managers: the organization's; caseworkers: their assignments). */

@@ -92,6 +92,7 @@ static void read_filters(struct request *req, const struct kvlist *in, struct li
 	f->identified_to = v[LF_ID_TO];
 	f->sort = v[LF_SORT];
 	f->limit = PAGE_SIZE;
+	f->brief = true;
 	int64_t n = 0;
 	if (*v[LF_CASEWORKER] && str_to_i64(v[LF_CASEWORKER], 1, INT64_MAX, &n) == 0)
 		f->caseworker_id = n;
@@ -124,7 +125,7 @@ static int search_rows(struct request *req, struct svc *s, struct list *l)
 {
 	const char *code = as_case_code(req, l->values[LF_Q]);
 	if (code) {
-		struct case_filter f = { .code = code, .limit = PAGE_SIZE };
+		struct case_filter f = { .code = code, .limit = PAGE_SIZE, .brief = true };
 		return case_list(s, &f, &l->rows, &l->n, &l->more);
 	}
 	struct person_hit *hits;
