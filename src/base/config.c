@@ -34,7 +34,7 @@ static const struct setting_def defs[SET__COUNT] = {
 	[SET_THREADS] = { "threads", "NADIYA_THREADS", T_INT, OFF(threads), "4", 1, 256,
 			  "HTTP worker threads" },
 	[SET_DB_POOL] = { "db-pool", "NADIYA_DB_POOL", T_INT, OFF(db_pool), "0", 0, 512,
-			  "database connections per process (0: one per worker thread + 2)" },
+			  "database connections per process (0: threads + hash-concurrency + 1)" },
 	[SET_CONN_TIMEOUT] = { "conn-timeout", "NADIYA_CONN_TIMEOUT", T_INT, OFF(conn_timeout), "30", 1,
 			       3600, "seconds of silence before a connection is closed" },
 	[SET_MAX_CONNS] = { "max-conns", "NADIYA_MAX_CONNS", T_INT, OFF(max_conns), "1000", 1, 100000,

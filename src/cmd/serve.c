@@ -68,7 +68,10 @@ int cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	inbox_mail_configure(c.set.smtp_url, c.set.smtp_from, c.set.public_url, i18n_use);
-	int pool = c.set.db_pool > 0 ? (int)c.set.db_pool : (int)c.set.threads + 2;
+	/* Every thread that holds a connection gets one: the workers, the slow lane (sign-ins; a flood of
+	 * refused ones keeps it busy with reads) and the timer; with fewer, a worker waits for a
+	 * connection while the timer writes, and its other requests wait behind it. */
+	int pool = c.set.db_pool > 0 ? (int)c.set.db_pool : (int)(c.set.threads + c.set.hash_concurrency + 1);
 	if ((exit_code = cli_open_store(&c, CLI_KEY | CLI_MIGRATE, pool)) != CLI_GO_ON)
 		goto out;
 	if (c.migrations_applied > 0)

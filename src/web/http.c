@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -275,6 +276,21 @@ static struct {
 	int nthreads;
 } lane = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
+/*
+ * Whether the client has closed its side of the connection (it sent its
+ * request and hung up while the request waited for the slow lane).  HTTP
+ * clients do not half-close while they wait for an answer, so an end of
+ * stream here means nobody will read the answer.
+ */
+static bool client_gone(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci == NULL)
+		return false;
+	struct pollfd pfd = { .fd = ci->connect_fd, .events = POLLRDHUP };
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
 static void *lane_main(void *arg)
 {
 	(void)arg;
@@ -293,7 +309,15 @@ static void *lane_main(void *arg)
 			return NULL; /* stopping, and the queue is empty */
 		struct request *req = &p->req;
 		i18n_use(req->lang);
-		dispatch(req);
+		if (client_gone(req->conn)) {
+			/* Nobody waits for this answer: no hash for it (a flood whose clients gave up would
+			 * otherwise keep the lane, and the cores, busy for seconds).  The password was never
+			 * checked, so nothing was attempted; the answer only lets libmicrohttpd close. */
+			web_error(req, 503, N_("The client closed the connection."), NULL);
+			metrics_lane_abandoned();
+		} else {
+			dispatch(req);
+		}
 		if (req->db)
 			db_release(&req->db);
 		i18n_reset();

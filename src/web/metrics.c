@@ -15,6 +15,7 @@ static uint64_t hist[NBOUNDS + 1];
 static uint64_t hist_sum_us;
 static int64_t open_conns;
 static uint64_t conns_total;
+static uint64_t lane_abandoned;
 
 static size_t code_slot(int status)
 {
@@ -40,6 +41,11 @@ void metrics_connection(int delta)
 	__atomic_fetch_add(&open_conns, delta, __ATOMIC_RELAXED);
 	if (delta > 0)
 		__atomic_fetch_add(&conns_total, 1, __ATOMIC_RELAXED);
+}
+
+void metrics_lane_abandoned(void)
+{
+	__atomic_fetch_add(&lane_abandoned, 1, __ATOMIC_RELAXED);
 }
 
 void metrics_render(struct buf *o)
@@ -84,4 +90,7 @@ void metrics_render(struct buf *o)
 	buf_printf(o, "# HELP nadiya_http_connections_total Connections accepted.\n"
 		      "# TYPE nadiya_http_connections_total counter\nnadiya_http_connections_total %llu\n",
 		   (unsigned long long)__atomic_load_n(&conns_total, __ATOMIC_RELAXED));
+	buf_printf(o, "# HELP nadiya_slow_lane_abandoned_total Sign-ins dropped unhashed: the client had hung up.\n"
+		      "# TYPE nadiya_slow_lane_abandoned_total counter\nnadiya_slow_lane_abandoned_total %llu\n",
+		   (unsigned long long)__atomic_load_n(&lane_abandoned, __ATOMIC_RELAXED));
 }

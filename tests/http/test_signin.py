@@ -261,6 +261,41 @@ def parallel_guesses_are_bounded_by_the_lock(s):
         sql(s, "DELETE FROM signin_throttle")
 
 
+@test
+def sign_ins_whose_clients_hung_up_are_not_hashed(s):
+    # Sign-ins queued for the slow lane whose clients closed the connection are dropped unhashed:
+    # a flood that gives up must not keep the cores busy for seconds afterwards.
+    import json
+    import socket
+    u = add_user(s, "quitter@example.org", "caseworker", "hope-lviv")
+    srv = Server(tmp=s.tmp, key=s.key, db_url=s.db_url, extra_args=["--hash-concurrency", "1"])
+    try:
+        body = json.dumps({"email": u.email, "password": u.password}).encode()
+        req = (b"POST /api/v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               b"Accept: application/json\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        socks = []
+        for _ in range(24):
+            c = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+            c.sendall(req)
+            socks.append(c)
+        for c in socks:
+            c.close()
+        def abandoned():
+            m = re.search(r"^nadiya_slow_lane_abandoned_total (\d+)$", srv.get("/metrics").text, re.M)
+            check(m, "no nadiya_slow_lane_abandoned_total in /metrics")
+            return int(m.group(1))
+        deadline = time.monotonic() + 20
+        while abandoned() < 12 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        check(abandoned() >= 12, f"only {abandoned()} of 24 abandoned sign-ins were dropped")
+        # Whoever is still connected is answered, and promptly.
+        t0 = time.monotonic()
+        eq(srv.api("POST", "/api/v1/sessions", {"email": u.email, "password": u.password}).status, 201)
+        check(time.monotonic() - t0 < 5, f"the sign-in took {time.monotonic() - t0:.1f} s")
+    finally:
+        srv.stop()
+
+
 def _refused_in_audit(s, email):
     """(entries, attempts) of the 'locked' audit entries for email: an entry covers 1 or attempts=N."""
     rows = sql(s, "SELECT detail FROM audit_log WHERE action = 'signin' AND outcome = 'locked' AND actor_label = ?",
