@@ -240,48 +240,6 @@ void api_person_create(struct request *req)
 	json_reply(req, 201, person_json(&p));
 }
 
-void api_person_get(struct request *req)
-{
-	int64_t id = path_id(req);
-	if (id == 0)
-		return;
-	int reveal = want_reveal(req);
-	if (reveal < 0)
-		return;
-	struct svc s = web_svc(req);
-	struct person p;
-	int rc = person_get(&s, id, false, &p);
-	if (rc == SVC_OK && reveal) {
-		if (!reveal_allowed(req))
-			return;
-		rc = person_get(&s, id, true, &p);
-	}
-	if (rc != SVC_OK) {
-		fail(req, &s, rc, &person_record);
-		return;
-	}
-	json_reply(req, 200, person_json(&p));
-}
-
-void api_person_patch(struct request *req)
-{
-	int64_t id = path_id(req), version;
-	const char *values[P__COUNT];
-	if (id == 0 || !query_known(req, NULL) || !api_read_version(req, req->json, &version) ||
-	    !api_read_record(req, &person_record, req->json, false, values))
-		return;
-	struct svc s = web_svc(req);
-	struct person p;
-	int rc = person_update(&s, id, version, values);
-	if (rc == SVC_OK)
-		rc = person_get(&s, id, false, &p);
-	if (rc != SVC_OK) {
-		fail(req, &s, rc, &person_record);
-		return;
-	}
-	json_reply(req, 200, person_json(&p));
-}
-
 /* ---- cases ----------------------------------------------------------------- */
 
 static json_t *case_json(const struct case_rec *r)
@@ -554,48 +512,6 @@ void api_case_create(struct request *req)
 	json_reply(req, 201, case_json(&r));
 }
 
-void api_case_get(struct request *req)
-{
-	int64_t id = path_id(req);
-	if (id == 0)
-		return;
-	int reveal = want_reveal(req);
-	if (reveal < 0)
-		return;
-	struct svc s = web_svc(req);
-	struct case_rec r;
-	int rc = case_get(&s, id, false, &r);
-	if (rc == SVC_OK && reveal) {
-		if (!reveal_allowed(req))
-			return;
-		rc = case_get(&s, id, true, &r);
-	}
-	if (rc != SVC_OK) {
-		fail(req, &s, rc, &case_record);
-		return;
-	}
-	json_reply(req, 200, case_json(&r));
-}
-
-void api_case_patch(struct request *req)
-{
-	int64_t id = path_id(req), version;
-	const char *values[C__COUNT];
-	if (id == 0 || !query_known(req, NULL) || !api_read_version(req, req->json, &version) ||
-	    !api_read_record(req, &case_record, req->json, false, values))
-		return;
-	struct svc s = web_svc(req);
-	struct case_rec r;
-	int rc = case_update(&s, id, version, values);
-	if (rc == SVC_OK)
-		rc = case_get(&s, id, false, &r);
-	if (rc != SVC_OK) {
-		fail(req, &s, rc, &case_record);
-		return;
-	}
-	json_reply(req, 200, case_json(&r));
-}
-
 static const struct field assign_fields[] = {
 	{ "user_id", "user_id", FT_INT, NULL, F_REQUIRED, 1, INT64_MAX, N_("Caseworker"), NULL },
 	{ "assign", "assign", FT_BOOL, NULL, 0, 0, 0, N_("Assign"), NULL },
@@ -716,4 +632,103 @@ void api_case_history(struct request *req)
 						       rows[i].who ? rows[i].who : "", "change", change));
 	}
 	api_reply_page(req, items, NULL);
+}
+
+/* ---- reading and changing one record: the same steps for persons and cases ---- */
+
+/* What differs between a person and a case for GET and PATCH. */
+struct one_record {
+	const struct record_type *rt;
+	int (*get)(struct svc *s, int64_t id, bool open_sealed, void *rec);
+	int (*update)(struct svc *s, int64_t id, int64_t version, const char *const *values);
+	json_t *(*to_json)(const void *rec);
+};
+
+static int person_get_any(struct svc *s, int64_t id, bool open_sealed, void *rec)
+{
+	return person_get(s, id, open_sealed, rec);
+}
+
+static json_t *person_json_any(const void *rec)
+{
+	return person_json(rec);
+}
+
+static int case_get_any(struct svc *s, int64_t id, bool open_sealed, void *rec)
+{
+	return case_get(s, id, open_sealed, rec);
+}
+
+static json_t *case_json_any(const void *rec)
+{
+	return case_json(rec);
+}
+
+static const struct one_record one_person = { &person_record, person_get_any, person_update, person_json_any };
+static const struct one_record one_case = { &case_record, case_get_any, case_update, case_json_any };
+
+/* GET: masked, or opened with ?reveal=true (policy, fresh re-authentication, audited by the service). */
+static void one_get(struct request *req, const struct one_record *k, void *rec)
+{
+	int64_t id = path_id(req);
+	if (id == 0)
+		return;
+	int reveal = want_reveal(req);
+	if (reveal < 0)
+		return;
+	struct svc s = web_svc(req);
+	int rc = k->get(&s, id, false, rec);
+	if (rc == SVC_OK && reveal) {
+		if (!reveal_allowed(req))
+			return;
+		rc = k->get(&s, id, true, rec);
+	}
+	if (rc != SVC_OK) {
+		fail(req, &s, rc, k->rt);
+		return;
+	}
+	json_reply(req, 200, k->to_json(rec));
+}
+
+/* PATCH: the fields sent, against the version read; answers the record as it is now, masked. */
+static void one_patch(struct request *req, const struct one_record *k, void *rec)
+{
+	int64_t id = path_id(req), version;
+	const char **values = arena_zalloc(req->arena, sizeof *values * (k->rt->n ? k->rt->n : 1));
+	if (id == 0 || !query_known(req, NULL) || !api_read_version(req, req->json, &version) ||
+	    !api_read_record(req, k->rt, req->json, false, values))
+		return;
+	struct svc s = web_svc(req);
+	int rc = k->update(&s, id, version, values);
+	if (rc == SVC_OK)
+		rc = k->get(&s, id, false, rec);
+	if (rc != SVC_OK) {
+		fail(req, &s, rc, k->rt);
+		return;
+	}
+	json_reply(req, 200, k->to_json(rec));
+}
+
+void api_person_get(struct request *req)
+{
+	struct person p;
+	one_get(req, &one_person, &p);
+}
+
+void api_person_patch(struct request *req)
+{
+	struct person p;
+	one_patch(req, &one_person, &p);
+}
+
+void api_case_get(struct request *req)
+{
+	struct case_rec r;
+	one_get(req, &one_case, &r);
+}
+
+void api_case_patch(struct request *req)
+{
+	struct case_rec r;
+	one_patch(req, &one_case, &r);
 }
