@@ -72,11 +72,13 @@ struct request {
 struct settings;
 struct master_key;
 struct db;
+struct session_cache;
 struct app {
 	const struct settings *cfg;
 	struct db *db;
 	struct master_key *key;
 	bool secure_cookies;
+	struct session_cache *session_cache; /* NULL: every request asks the database */
 };
 
 /* Request inputs. */
