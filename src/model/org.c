@@ -14,6 +14,7 @@
 #include "base/uni.h"
 #include "store/db.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -77,7 +78,7 @@ DB_QUERY(q_org_list,
 	 "SELECT " ORG_COLS " FROM organizations o"
 	 " WHERE (? = '' OR o.region = ?) AND (? = '' OR o.kind = ?) AND (? = '' OR o.status = ?)"
 	 " AND (? = '' OR EXISTS (SELECT 1 FROM org_services s WHERE s.org_id = o.id AND s.service = ?))"
-	 " AND o.code > ? ORDER BY o.code");
+	 " AND o.code > ? ORDER BY o.code LIMIT ?");
 DB_QUERY(q_growth_month,
 	 "SELECT substr(joined_on, 1, 7), count(*) FROM organizations"
 	 " WHERE (? = '' OR kind = ?) AND (? = '' OR region = ?) GROUP BY substr(joined_on, 1, 7) ORDER BY 1");
@@ -583,13 +584,16 @@ int org_list(struct svc *s, const struct org_filter *f, struct org ***orgs_r, si
 	const char *region = f->region ? f->region : "", *kind = f->kind ? f->kind : "";
 	const char *service = f->service ? f->service : "", *status = f->status ? f->status : "";
 
+	/* One row past the page tells whether there is a next one.  A text search filters
+	 * here, after the statement, so it cannot say how many rows it will need. */
+	int64_t rows = needle[0] ? INT64_MAX : (int64_t)limit + 1;
 	c = svc_begin(s, false);
 	if (c == NULL)
 		return SVC_ERROR;
 	rc = SVC_ERROR;
 	if (db_query(c, &q_org_list,
 		     DB_PARAMS(db_text(region), db_text(region), db_text(kind), db_text(kind), db_text(status),
-			       db_text(status), db_text(service), db_text(service), db_text(after)),
+			       db_text(status), db_text(service), db_text(service), db_text(after), db_int(rows)),
 		     &r, &s->error) < 0)
 		goto out;
 	struct org **items = arena_alloc(s->arena, (limit + 1) * sizeof *items);
