@@ -6,6 +6,10 @@
 #   bench/stores.sh                              # 10 s per endpoint and store
 #   DURATION=30 bench/stores.sh                  # 30 s each; more stable figures
 #   NADIYA_BIN=/tmp/b/nadiya bench/stores.sh     # use this binary, do not build
+#   PG_VIA=tcp bench/stores.sh                   # PostgreSQL over TCP to 127.0.0.1
+#                                                # (default: its Unix socket)
+#   THREADS=4 bench/stores.sh                    # nadiya serve --threads (default 2)
+#   ENDPOINTS="api-orgs orgs" bench/stores.sh    # only these endpoints (names below)
 #
 # Both stores get the same data (`nadiya demo`); the demo caseworker (and, for
 # /network, which the caseworker's role may not see, the donor) signs in on each.
@@ -21,6 +25,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DURATION=${DURATION:-10}
+PG_VIA=${PG_VIA:-socket}
+SERVE_THREADS=${THREADS:-2}
 THREADS=1
 CONNS=32
 TARGET_RATIO=2.0
@@ -32,6 +38,8 @@ COUNT_REQUESTS=20
 die() { echo "bench/stores.sh: $*" >&2; exit 1; }
 
 [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "DURATION must be a positive whole number of seconds, got '$DURATION'"
+[[ $PG_VIA == socket || $PG_VIA == tcp ]] || die "PG_VIA must be socket or tcp, got '$PG_VIA'"
+[[ $SERVE_THREADS =~ ^[1-9][0-9]?$ ]] || die "THREADS must be a whole number from 1 to 99, got '$SERVE_THREADS'"
 [[ -r $LUA ]] || die "$LUA is missing"
 
 # --- 1. tools and build ------------------------------------------------------
@@ -128,9 +136,19 @@ psql "$ADMIN_URL" -X -q -v ON_ERROR_STOP=1 -c 'CREATE DATABASE nadiya_bench' >/d
     || die "CREATE DATABASE failed on $ADMIN_URL"
 PG_VERSION=$(psql "$ADMIN_URL" -X -A -t -c 'SHOW server_version')
 
+# tests/pg-cluster listens on 127.0.0.1 and on a Unix socket in its directory.  On
+# one machine an operator would connect through the socket (docs/OPERATIONS.md).
+PG_PORT=$(cat "$TMP/pg/port")
+if [[ $PG_VIA == socket ]]; then
+    PG_URL="postgresql://postgres@/nadiya_bench?host=$TMP/pg&port=$PG_PORT"
+    PG_WHERE="its Unix socket"
+else
+    PG_URL="${ADMIN_URL%/postgres}/nadiya_bench"
+    PG_WHERE="TCP to 127.0.0.1"
+fi
 declare -A DB_URL=(
     [sqlite]="sqlite:$TMP/nadiya.db"
-    [postgresql]="${ADMIN_URL%/postgres}/nadiya_bench"
+    [postgresql]="$PG_URL"
 )
 declare -A STORE_LABEL=([sqlite]=SQLite [postgresql]=PostgreSQL)
 declare -A NORGS
@@ -161,7 +179,7 @@ start_server() { # STORE
     local store=$1 port _
     port=$(free_port)
     "$BIN" serve --db "${DB_URL[$store]}" --key-file "$TMP/key" \
-        --listen "127.0.0.1:$port" --threads 2 --log-level warn \
+        --listen "127.0.0.1:$port" --threads "$SERVE_THREADS" --log-level warn \
         >>"$TMP/serve-$store.log" 2>&1 &
     SERVER_PID=$!
     BASE="http://127.0.0.1:$port"
@@ -238,6 +256,14 @@ EOF
 # answers 200 on SQLite is measured on both stores), path ({code}: an
 # organization code from the API).
 EP_NAMES=(orgs orgs-region account network org-page api-me api-orgs api-org)
+# ENDPOINTS narrows what is measured; every endpoint is still signed in and checked.
+MEASURED=("${EP_NAMES[@]}")
+if [[ -n ${ENDPOINTS:-} ]]; then
+    for ep in $ENDPOINTS; do
+        [[ " ${EP_NAMES[*]} " == *" $ep "* ]] || die "ENDPOINTS: unknown endpoint '$ep' (known: ${EP_NAMES[*]})"
+    done
+    read -r -a MEASURED <<<"$ENDPOINTS"
+fi
 declare -A EP_KIND=(
     [orgs]=web [orgs-region]=web [account]=web [network]=web [org-page]=web
     [api-me]=api [api-orgs]=api [api-org]=api
@@ -435,7 +461,8 @@ STMT_RE='LOG:  (statement|execute [^ ]+):'
 # The statements of the log lines on stdin, one word each: BEGIN, ROLLBACK, or
 # the verb and first table of a prepared statement (SELECT:sessions).
 stmt_words() {
-    grep -E "$STMT_RE" | sed -E 's/.*LOG:  (statement|execute [^ ]+): //' | awk '
+    # A request served without a statement (a cached session) leaves no line: not an error.
+    { grep -E "$STMT_RE" || true; } | sed -E 's/.*LOG:  (statement|execute [^ ]+): //' | awk '
         { v = toupper($1); t = "" }
         v == "SELECT" || v == "DELETE" { for (i = 2; i <= NF; i++) if (toupper($i) == "FROM") { t = $(i + 1); break } }
         v == "INSERT" { t = $3 }
@@ -475,6 +502,7 @@ for store in "${STORES[@]}"; do
     stop_server
 done
 check_same_rows
+EP_NAMES=("${MEASURED[@]}")
 
 # Endpoint by endpoint, SQLite then PostgreSQL, one server at a time (they would
 # share the 2 cores): a slow spell on the machine hits both stores alike.
@@ -496,9 +524,9 @@ within() { awk -v r="$1" -v t="$TARGET_RATIO" 'BEGIN { exit !(r != "inf" && r + 
 
 echo
 echo "Stores benchmark: wrk -t$THREADS -c$CONNS -d${DURATION}s per endpoint and store, $(nproc) CPUs,"
-echo "nadiya serve --threads 2 --log-level warn (pool of 4 connections), one server at a time."
+echo "nadiya serve --threads $SERVE_THREADS --log-level warn (pool of $((SERVE_THREADS + 2)) connections), one server at a time."
 echo "Data: nadiya demo on each store (${NORGS[sqlite]} organizations, an account for every role)."
-echo "PostgreSQL $PG_VERSION: throw-away cluster on 127.0.0.1 (tests/pg-cluster: fsync off), same machine."
+echo "PostgreSQL $PG_VERSION: throw-away cluster (tests/pg-cluster: fsync off), same machine, nadiya connects through $PG_WHERE."
 echo "Latency p50/p99 in ms."
 echo
 fmt='%-36s %-10s %10s %10s %7s %13s %13s  %s\n'

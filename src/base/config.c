@@ -50,6 +50,10 @@ static const struct setting_def defs[SET__COUNT] = {
 			       OFF(session_idle_min), "15", 1, 1440, "minutes of inactivity ending a session" },
 	[SET_SESSION_MAX] = { "session-max-hours", "NADIYA_SESSION_MAX_HOURS", T_INT,
 			      OFF(session_max_hours), "12", 1, 168, "hours after which a session always ends" },
+	[SET_SESSION_CACHE] = { "session-cache-seconds", "NADIYA_SESSION_CACHE_SECONDS", T_INT,
+				OFF(session_cache_seconds), "1", 0, 10,
+				"PostgreSQL: seconds a process may answer page reads from a session it looked up"
+				" (0: ask the database on every request); see docs/SECURITY.md" },
 	[SET_HASH_CONCURRENCY] = { "hash-concurrency", "NADIYA_HASH_CONCURRENCY", T_INT,
 				   OFF(hash_concurrency), "2", 1, 64,
 				   "password hashes computed at once at most" },

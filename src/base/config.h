@@ -27,6 +27,7 @@ struct settings {
 	int64_t body_max_kib;
 	int64_t session_idle_min;
 	int64_t session_max_hours;
+	int64_t session_cache_seconds;
 	int64_t hash_concurrency;
 	bool tls_proxy;
 	bool require_2fa_all;
@@ -53,6 +54,7 @@ enum setting_id {
 	SET_BODY_MAX,
 	SET_SESSION_IDLE,
 	SET_SESSION_MAX,
+	SET_SESSION_CACHE,
 	SET_HASH_CONCURRENCY,
 	SET_TLS_PROXY,
 	SET_REQUIRE_2FA_ALL,

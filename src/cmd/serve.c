@@ -7,6 +7,8 @@
 #include "model/followup.h"
 #include "model/inbox.h"
 #include "model/refusals.h"
+#include "model/session.h"
+#include "store/db.h"
 #include "web/http.h"
 #include "web/i18n.h"
 #include "web/web.h"
@@ -20,7 +22,7 @@
 static const enum setting_id serve_settings[] = {
 	SET_DB, SET_KEY_FILE, SET_LISTEN, SET_CONFIG, SET_LOCALE_DIR, SET_THREADS, SET_DB_POOL,
 	SET_CONN_TIMEOUT, SET_MAX_CONNS, SET_MAX_CONNS_PER_IP, SET_CONN_MEMORY, SET_BODY_MAX,
-	SET_SESSION_IDLE, SET_SESSION_MAX, SET_HASH_CONCURRENCY, SET_TLS_PROXY, SET_REQUIRE_2FA_ALL,
+	SET_SESSION_IDLE, SET_SESSION_MAX, SET_SESSION_CACHE, SET_HASH_CONCURRENCY, SET_TLS_PROXY, SET_REQUIRE_2FA_ALL,
 	SET_LOG_LEVEL, SET_TIMER_SECONDS, SET_FOLLOWUP_MONTHS, SET_SMTP_URL, SET_SMTP_FROM,
 	SET_PUBLIC_URL, SET__COUNT
 };
@@ -86,7 +88,13 @@ int cmd_serve(int argc, char **argv)
 		exit_code = 1;
 		goto out;
 	}
+	/* On SQLite the session lookup is a function call: remembering sessions would buy
+	 * nothing and still let another process's sign-out wait.  On PostgreSQL it is a
+	 * round trip, the largest cost of a simple page. */
+	if (db_dialect(c.db) == DB_POSTGRESQL && c.set.session_cache_seconds > 0)
+		app.session_cache = session_cache_new(c.set.session_cache_seconds);
 	exit_code = http_serve(&app, c.set.listen);
+	session_cache_free(&app.session_cache);
 	/* The daemon and the timer have stopped: what the last second counted is audited now. */
 	if (auth_refusals_flush(app.db, app.key, app.refusals, (int64_t)time(NULL)) > 0)
 		log_error("msg=\"refused sign-ins left unaudited at shutdown\" count=%lld",

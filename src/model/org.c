@@ -14,6 +14,7 @@
 #include "base/uni.h"
 #include "store/db.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -65,13 +66,19 @@ DB_QUERY(q_org_update,
 DB_QUERY(q_org_services_clear, "DELETE FROM org_services WHERE org_id = ?");
 DB_QUERY(q_org_services_add, "INSERT INTO org_services (org_id, service) VALUES (?, ?)");
 DB_QUERY(q_org_history_add, "INSERT INTO org_history (org_id, changed_at, changed_by, change) VALUES (?, ?, ?, ?)");
-DB_QUERY(q_org_history, "SELECT changed_at, change FROM org_history WHERE org_id = ? ORDER BY id DESC");
+/* An organization and its history in one statement: the page shows both, and on
+ * PostgreSQL each statement is a round trip.  No history: one row of NULLs. */
+DB_QUERY(q_org_with_history,
+	 "SELECT o.id, o.version, o.created_at, o.updated_at, o.code, o.name_uk, o.name_en, o.kind, o.region,"
+	 " o.country, o.address, o.phone, o.email, o.website, o.contact_person, o.joined_on, o.status,"
+	 " o.status_reason, o.mou_signed_on, o.mou_renewal_on, o.services, h.changed_at, h.change"
+	 " FROM organizations o LEFT JOIN org_history h ON h.org_id = o.id WHERE o.code = ? ORDER BY h.id DESC");
 /* Optional filters are `? = '' OR ...` so one fixed statement serves every combination. */
 DB_QUERY(q_org_list,
 	 "SELECT " ORG_COLS " FROM organizations o"
 	 " WHERE (? = '' OR o.region = ?) AND (? = '' OR o.kind = ?) AND (? = '' OR o.status = ?)"
 	 " AND (? = '' OR EXISTS (SELECT 1 FROM org_services s WHERE s.org_id = o.id AND s.service = ?))"
-	 " AND o.code > ? ORDER BY o.code");
+	 " AND o.code > ? ORDER BY o.code LIMIT ?");
 DB_QUERY(q_growth_month,
 	 "SELECT substr(joined_on, 1, 7), count(*) FROM organizations"
 	 " WHERE (? = '' OR kind = ?) AND (? = '' OR region = ?) GROUP BY substr(joined_on, 1, 7) ORDER BY 1");
@@ -577,13 +584,16 @@ int org_list(struct svc *s, const struct org_filter *f, struct org ***orgs_r, si
 	const char *region = f->region ? f->region : "", *kind = f->kind ? f->kind : "";
 	const char *service = f->service ? f->service : "", *status = f->status ? f->status : "";
 
+	/* One row past the page tells whether there is a next one.  A text search filters
+	 * here, after the statement, so it cannot say how many rows it will need. */
+	int64_t rows = needle[0] ? INT64_MAX : (int64_t)limit + 1;
 	c = svc_begin(s, false);
 	if (c == NULL)
 		return SVC_ERROR;
 	rc = SVC_ERROR;
 	if (db_query(c, &q_org_list,
 		     DB_PARAMS(db_text(region), db_text(region), db_text(kind), db_text(kind), db_text(status),
-			       db_text(status), db_text(service), db_text(service), db_text(after)),
+			       db_text(status), db_text(service), db_text(service), db_text(after), db_int(rows)),
 		     &r, &s->error) < 0)
 		goto out;
 	struct org **items = arena_alloc(s->arena, (limit + 1) * sizeof *items);
@@ -611,65 +621,93 @@ out:
 	return rc;
 }
 
-int org_history_list(struct svc *s, const char *code, struct org_change **changes_r, size_t *n_r)
+/* One org_history row (its JSON text) as an org_change; -1 with s->error when it is not valid. */
+static int change_from_row(struct svc *s, int64_t at, const char *text, struct org_change *e)
 {
-	struct org *o;
+	json_error_t jerr;
+	json_t *j = json_loads(text, 0, &jerr);
+	json_t *ch = json_object_get(j, "changes");
+	if (j == NULL || !json_is_array(ch)) {
+		json_decref(j);
+		s->error = "org_history row is not valid JSON";
+		return -1;
+	}
+	e->at = at;
+	const char *by = json_string_value(json_object_get(j, "by"));
+	const char *act = json_string_value(json_object_get(j, "action"));
+	e->by = arena_strdup(s->arena, by ? by : "");
+	e->action = arena_strdup(s->arena, act ? act : "");
+	e->n = json_array_size(ch);
+	e->field = arena_alloc(s->arena, (e->n + 1) * sizeof(char *));
+	e->before = arena_alloc(s->arena, (e->n + 1) * sizeof(char *));
+	e->after = arena_alloc(s->arena, (e->n + 1) * sizeof(char *));
+	for (size_t k = 0; k < e->n; k++) {
+		json_t *x = json_array_get(ch, k);
+		const char *fl = json_string_value(json_object_get(x, "field"));
+		const char *b = json_string_value(json_object_get(x, "before"));
+		const char *a = json_string_value(json_object_get(x, "after"));
+		e->field[k] = arena_strdup(s->arena, fl ? fl : "");
+		e->before[k] = arena_strdup(s->arena, b ? b : "");
+		e->after[k] = arena_strdup(s->arena, a ? a : "");
+	}
+	json_decref(j);
+	return 0;
+}
+
+int org_get_with_history(struct svc *s, const char *code, struct org **org_r, struct org_change **changes_r,
+			 size_t *n_r)
+{
 	struct db_conn *c = NULL;
 	struct db_rows *r = NULL;
+	struct org *o = NULL;
 	*changes_r = NULL;
 	*n_r = 0;
-	int rc = org_get_by_code(s, code, &o);
+	int rc = svc_may(s, A_ORG_VIEW, NULL);
 	if (rc != SVC_OK)
 		return rc;
 	c = svc_begin(s, false);
 	if (c == NULL)
 		return SVC_ERROR;
 	rc = SVC_ERROR;
-	if (db_query(c, &q_org_history, DB_PARAMS(db_int(o->id)), &r, &s->error) < 0)
+	if (db_query(c, &q_org_with_history, DB_PARAMS(db_text(code)), &r, &s->error) < 0)
 		goto out;
 	size_t cap = 16, n = 0;
 	struct org_change *items = arena_alloc(s->arena, cap * sizeof *items);
 	int step;
 	while ((step = db_rows_next(r, &s->error)) == 1) {
-		json_error_t jerr;
-		json_t *j = json_loads(db_rows_text(r, 1), 0, &jerr);
-		json_t *ch = json_object_get(j, "changes");
-		if (j == NULL || !json_is_array(ch)) {
-			json_decref(j);
-			s->error = "org_history row is not valid JSON";
-			goto out;
-		}
+		if (o == NULL)
+			o = org_from_row(r, s->arena);
+		if (db_rows_isnull(r, 22))
+			continue;
 		items = arena_grow(s->arena, items, sizeof *items, n, &cap);
-		struct org_change *e = &items[n++];
-		e->at = db_rows_int(r, 0);
-		const char *by = json_string_value(json_object_get(j, "by"));
-		const char *act = json_string_value(json_object_get(j, "action"));
-		e->by = arena_strdup(s->arena, by ? by : "");
-		e->action = arena_strdup(s->arena, act ? act : "");
-		e->n = json_array_size(ch);
-		e->field = arena_alloc(s->arena, (e->n + 1) * sizeof(char *));
-		e->before = arena_alloc(s->arena, (e->n + 1) * sizeof(char *));
-		e->after = arena_alloc(s->arena, (e->n + 1) * sizeof(char *));
-		for (size_t k = 0; k < e->n; k++) {
-			json_t *x = json_array_get(ch, k);
-			const char *fl = json_string_value(json_object_get(x, "field"));
-			const char *b = json_string_value(json_object_get(x, "before"));
-			const char *a = json_string_value(json_object_get(x, "after"));
-			e->field[k] = arena_strdup(s->arena, fl ? fl : "");
-			e->before[k] = arena_strdup(s->arena, b ? b : "");
-			e->after[k] = arena_strdup(s->arena, a ? a : "");
-		}
-		json_decref(j);
+		if (change_from_row(s, db_rows_int(r, 21), db_rows_text(r, 22), &items[n]) < 0)
+			goto out;
+		n++;
 	}
 	if (step < 0)
 		goto out;
+	db_rows_free(&r);
+	svc_abort(s, &c);
+	if (o == NULL)
+		return SVC_NOT_FOUND;
+	/* Viewing an organization concerns that one record: ask again with it. */
+	struct resource res = { .org_id = o->id };
+	if ((rc = svc_may(s, A_ORG_VIEW, &res)) != SVC_OK)
+		return rc;
+	*org_r = o;
 	*changes_r = items;
 	*n_r = n;
-	rc = SVC_OK;
+	return SVC_OK;
 out:
 	db_rows_free(&r);
 	svc_abort(s, &c);
 	return rc;
+}
+
+int org_history_list(struct svc *s, const char *code, struct org_change **changes_r, size_t *n_r)
+{
+	struct org *o;
+	return org_get_with_history(s, code, &o, changes_r, n_r);
 }
 
 int network_growth(struct svc *s, bool by_year, const char *kind, const char *region,

@@ -117,6 +117,9 @@ struct org_change {
 
 /* The history of an organization, newest first. */
 int org_history_list(struct svc *s, const char *code, struct org_change **changes_r, size_t *n_r);
+/* The organization (as org_get_by_code) and its history (as org_history_list), read together. */
+int org_get_with_history(struct svc *s, const char *code, struct org **org_r, struct org_change **changes_r,
+			 size_t *n_r);
 
 struct growth_point {
 	const char *period; /* "2024-03" or "2024" */

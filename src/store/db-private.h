@@ -5,6 +5,7 @@
 #include "store/db.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 struct db_driver {
 	const char *name;
@@ -38,6 +39,7 @@ struct db_conn_base {
 	struct db *db;
 	struct db_conn_base *next_free;
 	bool in_tx;
+	bool write_tx; /* the open transaction was begun for writing */
 	enum db_err err;
 	char sqlstate[6];
 	char errbuf[512];
@@ -53,6 +55,7 @@ struct db {
 	int pool_size;
 	int open_count;
 	struct db_conn_base *free_list;
+	_Atomic uint64_t write_epoch; /* see db_write_epoch() */
 };
 
 extern const struct db_driver db_driver_sqlite;

@@ -205,7 +205,21 @@ int db_begin(struct db_conn *c, bool write, const char **error_r)
 	if (DRV(c)->begin(c, write, error_r) < 0)
 		return -1;
 	b->in_tx = true;
+	b->write_tx = write;
 	return 0;
+}
+
+/* Called after the write is visible to other connections (or may be: a failed
+ * COMMIT may still have committed), never before: a reader that took the old
+ * epoch before reading old rows must find its copy stale. */
+static void epoch_bump(struct db_conn *c)
+{
+	atomic_fetch_add(&((struct db_conn_base *)c)->db->write_epoch, 1);
+}
+
+uint64_t db_write_epoch(const struct db_conn *c)
+{
+	return atomic_load(&((const struct db_conn_base *)c)->db->write_epoch);
 }
 
 int db_commit(struct db_conn *c, const char **error_r)
@@ -215,7 +229,10 @@ int db_commit(struct db_conn *c, const char **error_r)
 	if (rc < 0) {
 		DRV(c)->rollback(c);
 	}
+	if (b->write_tx)
+		epoch_bump(c);
 	b->in_tx = false;
+	b->write_tx = false;
 	return rc;
 }
 
@@ -226,6 +243,7 @@ void db_rollback(struct db_conn *c)
 		return;
 	DRV(c)->rollback(c);
 	b->in_tx = false;
+	b->write_tx = false;
 }
 
 bool db_in_transaction(const struct db_conn *c)
@@ -236,7 +254,10 @@ bool db_in_transaction(const struct db_conn *c)
 int db_exec(struct db_conn *c, const struct db_query *q, const struct db_val *params, size_t nparams,
 	    int64_t *changes_r, const char **error_r)
 {
-	return DRV(c)->exec(c, q, params, nparams, changes_r, error_r);
+	int rc = DRV(c)->exec(c, q, params, nparams, changes_r, error_r);
+	/* Outside a transaction the write is committed now; inside, the commit bumps again. */
+	epoch_bump(c);
+	return rc;
 }
 
 /* Each rows struct starts with a pointer to its driver so the generic
@@ -248,7 +269,11 @@ struct db_rows_head {
 int db_query(struct db_conn *c, const struct db_query *q, const struct db_val *params, size_t nparams,
 	     struct db_rows **rows_r, const char **error_r)
 {
-	return DRV(c)->query(c, q, params, nparams, rows_r, error_r);
+	int rc = DRV(c)->query(c, q, params, nparams, rows_r, error_r);
+	/* INSERT ... RETURNING and the like are writes too. */
+	if (!str_starts(q->sql, "SELECT"))
+		epoch_bump(c);
+	return rc;
 }
 
 #define RDRV(r) (((struct db_rows_head *)(r))->drv)

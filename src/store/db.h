@@ -123,6 +123,16 @@ void db_rows_free(struct db_rows **r);
 int db_query_int(struct db_conn *c, const struct db_query *q, const struct db_val *params,
 		 size_t nparams, int64_t *value_r, const char **error_r);
 
+/*
+ * A counter of this process's writes to c's database.  It moves after every
+ * write transaction ends with a commit and after every statement that is not
+ * a SELECT, so a cache of rows read from the database can remember the value
+ * it read them at and treat them as stale once it moved: nothing this process
+ * wrote since can be hidden by the cache.  Writes of other processes do not
+ * move it; such a cache must bound its age itself.  Thread-safe.
+ */
+uint64_t db_write_epoch(const struct db_conn *c);
+
 enum db_err db_errcode(const struct db_conn *c);
 /* SQLSTATE of the last error (PostgreSQL), or "" */
 const char *db_sqlstate(const struct db_conn *c);

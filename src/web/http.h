@@ -73,6 +73,7 @@ struct settings;
 struct master_key;
 struct db;
 struct refusals;
+struct session_cache;
 
 struct app {
 	const struct settings *cfg;
@@ -80,6 +81,7 @@ struct app {
 	struct master_key *key;
 	bool secure_cookies;
 	struct refusals *refusals; /* refused sign-ins counted between their audit entries (model/refusals.h) */
+	struct session_cache *session_cache; /* NULL: every request asks the database */
 };
 
 /* Request inputs. */

@@ -68,7 +68,11 @@ static void load_actor(struct request *req)
 	struct auth_ctx ctx = web_auth_ctx(req);
 	struct actor *a = arena_zalloc(req->arena, sizeof *a);
 	const char *state, *err;
-	int rc = session_lookup(c, req->app->key, token, (int64_t)time(NULL), &ctx.limits, req->arena, a, &state, &err);
+	/* Only requests that cannot change anything may be let in on a cached session: a
+	 * write is always judged by the database (see session_lookup and SECURITY.md). */
+	bool fresh = !(str_eq(req->method, "GET") || str_eq(req->method, "HEAD"));
+	int rc = session_lookup(c, req->app->key, req->app->session_cache, fresh, token, (int64_t)time(NULL),
+				&ctx.limits, req->arena, a, &state, &err);
 	if (rc < 0) {
 		log_error("id=%s msg=\"session lookup failed\" error=\"%s\"", req->id, err);
 		return;

@@ -528,18 +528,11 @@ static void history_table(struct request *req, const struct org_change *h, size_
 	html_raw(o, "</tbody></table></div>\n");
 }
 
-static void org_page(struct request *req, const struct org *g, const char *reason, const char *problem,
-		     const char *problem_field, int status)
+/* The page of organization g with its history h (nh entries). */
+static void org_page_with(struct request *req, const struct org *g, const struct org_change *h, size_t nh,
+			  const char *reason, const char *problem, const char *problem_field, int status)
 {
 	struct buf *o = &req->out;
-	struct svc s = web_svc(req);
-	struct org_change *h;
-	size_t nh;
-	int rc = org_history_list(&s, g->v[ORG_CODE], &h, &nh);
-	if (rc != SVC_OK) {
-		web_svc_fail(req, &s, rc);
-		return;
-	}
 	req->status = status;
 	const char *name = org_display_name(g, req->lang);
 	page_begin(req, name);
@@ -607,11 +600,33 @@ static void org_page(struct request *req, const struct org *g, const char *reaso
 	page_end(req);
 }
 
+/* The page of organization g, reading its history first. */
+static void org_page(struct request *req, const struct org *g, const char *reason, const char *problem,
+		     const char *problem_field, int status)
+{
+	struct svc s = web_svc(req);
+	struct org_change *h;
+	size_t nh;
+	int rc = org_history_list(&s, g->v[ORG_CODE], &h, &nh);
+	if (rc != SVC_OK) {
+		web_svc_fail(req, &s, rc);
+		return;
+	}
+	org_page_with(req, g, h, nh, reason, problem, problem_field, status);
+}
+
 void ui_org_view(struct request *req)
 {
-	struct org *g = path_org(req);
-	if (g)
-		org_page(req, g, NULL, NULL, NULL, 200);
+	struct svc s = web_svc(req);
+	struct org *g;
+	struct org_change *h;
+	size_t nh;
+	int rc = org_get_with_history(&s, req_param(req, 0), &g, &h, &nh);
+	if (rc != SVC_OK) {
+		web_svc_fail(req, &s, rc);
+		return;
+	}
+	org_page_with(req, g, h, nh, NULL, NULL, NULL, 200);
 }
 
 void ui_org_status(struct request *req)

@@ -361,9 +361,43 @@ class Browser:
         return r
 
 
+# `nadiya serve` on PostgreSQL remembers a session it looked up for up to this many
+# seconds (--session-cache-seconds, default 1) when answering page reads: a change
+# made by another process reaches them within that time (docs/SECURITY.md).
+SESSION_CACHE_SECONDS = 1
+# The tables whose rows the session cache holds (the session, its user, the user's
+# organization code and unread inbox count: q_sess_get in src/model/session.c).
+SESSION_CACHE_TABLES = re.compile(r"\b(sessions|users|organizations|inbox)\b", re.I)
+
+
+def session_cache_on(server):
+    """Whether this server may answer page reads from its session cache."""
+    args = server.extra_args
+    off = any(a in ("--session-cache-seconds=0",) for a in args) or any(
+        a == "--session-cache-seconds" and i + 1 < len(args) and args[i + 1] == "0" for i, a in enumerate(args))
+    return server.db_url.startswith("postgres") and not off
+
+
+def wait_session_cache(server):
+    """Waits until a change made behind the server's back (by another process) is
+    seen by its page reads too."""
+    if session_cache_on(server):
+        time.sleep(SESSION_CACHE_SECONDS + 0.2)
+
+
 def sql(server, query, args=()):
     """Runs SQL directly on a server's database (tests only): sqlite3 for SQLite, psql for
-    PostgreSQL.  `?` placeholders; for psql the values are quoted here (ints and plain text)."""
+    PostgreSQL.  `?` placeholders; for psql the values are quoted here (ints and plain text).
+    This is another process writing: after a write to a table the session cache reads
+    from, it waits out the cache (wait_session_cache) so the next request sees it."""
+    try:
+        return _sql(server, query, args)
+    finally:
+        if not query.lstrip().upper().startswith("SELECT") and SESSION_CACHE_TABLES.search(query):
+            wait_session_cache(server)
+
+
+def _sql(server, query, args):
     if server.db_url.startswith("sqlite:"):
         import sqlite3
         con = sqlite3.connect(server.db_url[len("sqlite:"):])

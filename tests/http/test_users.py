@@ -11,7 +11,8 @@ import time
 import urllib.parse
 
 from harness import (DEFAULT_PASSWORD, Browser, Server, add_org, add_user, api_login, check, cli_env, eq,
-                     form_value, run_cli, test, tidy_check, totp_code)
+                     form_value, run_cli, test, tidy_check, totp_code, SESSION_CACHE_TABLES,
+                     wait_session_cache)
 
 WEAK = "password1234"      # long enough, but on the common list
 STRONG = "a quiet river at dawn 7"
@@ -58,6 +59,8 @@ def sql(s, query, params=()):
     p = subprocess.run(["psql", s.db_url, "-v", "ON_ERROR_STOP=1", "-qAt", "-F", "\t", "-c", query],
                        capture_output=True, text=True, timeout=60)
     check(p.returncode == 0, p.stderr)
+    if SESSION_CACHE_TABLES.search(query) and not query.lstrip().upper().startswith("SELECT"):
+        wait_session_cache(s)  # another process's write: see harness.sql
     return [tuple(line.split("\t")) for line in p.stdout.splitlines() if line]
 
 

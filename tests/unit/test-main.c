@@ -41,6 +41,7 @@ int main(void)
 	test_suite_blind();
 	test_suite_policy();
 	test_suite_refusals();
+	test_suite_session();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -23,5 +23,6 @@ void test_suite_key(void);
 void test_suite_blind(void);
 void test_suite_policy(void);
 void test_suite_refusals(void);
+void test_suite_session(void);
 
 #endif
