@@ -28,6 +28,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <poll.h>
@@ -537,6 +540,97 @@ static void *uri_log_wrap(void *cls, const char *uri, struct MHD_Connection *con
 	return p;
 }
 
+/*
+ * The acceptor.  With a thread pool, libmicrohttpd lets every worker accept
+ * from one shared listening socket, and whichever wakes first takes a whole
+ * burst of connections: under load one worker served everything while the
+ * other idled (measured: 395 against 0-77 CPU ticks over 4 s).  So nadiya
+ * listens itself, and one thread accepts and hands each connection to
+ * MHD_add_connection, which spreads them over the workers (by socket number)
+ * and still applies the connection limits and accept_cb.
+ */
+struct acceptor {
+	int listen_fd;
+	int stop_fd[2]; /* a pipe: writing to it stops the thread */
+	struct MHD_Daemon *d;
+	pthread_t thread;
+};
+
+static int listen_on(const struct sockaddr_storage *ss)
+{
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	int on = 1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0 ||
+	    bind(fd, (const struct sockaddr *)ss, len) < 0 || listen(fd, 1024) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static void *acceptor_main(void *arg)
+{
+	struct acceptor *a = arg;
+	for (;;) {
+		struct pollfd pfd[2] = { { .fd = a->listen_fd, .events = POLLIN }, { .fd = a->stop_fd[0], .events = POLLIN } };
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("msg=\"acceptor: poll failed\" error=\"%s\"", strerror(errno));
+			return NULL;
+		}
+		if (pfd[1].revents)
+			return NULL;
+		/* Everything waiting, then back to poll. */
+		for (;;) {
+			struct sockaddr_storage addr;
+			socklen_t alen = sizeof addr;
+			int fd = accept4(a->listen_fd, (struct sockaddr *)&addr, &alen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+			if (fd < 0) {
+				if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+					/* Out of descriptors: the backlog waits until connections close. */
+					log_warn("msg=\"acceptor: cannot accept\" error=\"%s\"", strerror(errno));
+					poll(NULL, 0, 50);
+				}
+				break; /* EAGAIN, or a connection that went away before it was taken */
+			}
+			/* libmicrohttpd owns the socket from here, and closes it when it refuses it. */
+			(void)MHD_add_connection(a->d, fd, (const struct sockaddr *)&addr, alen);
+		}
+	}
+}
+
+static int acceptor_start(struct acceptor *a, int listen_fd, struct MHD_Daemon *d)
+{
+	a->listen_fd = listen_fd;
+	a->d = d;
+	if (pipe2(a->stop_fd, O_CLOEXEC) < 0)
+		return -1;
+	int err = pthread_create(&a->thread, NULL, acceptor_main, a);
+	if (err != 0) {
+		close(a->stop_fd[0]);
+		close(a->stop_fd[1]);
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+/* Stops accepting (connections not yet taken are refused when the socket closes). */
+static void acceptor_stop(struct acceptor *a)
+{
+	(void)!write(a->stop_fd[1], "x", 1);
+	pthread_join(a->thread, NULL);
+	close(a->stop_fd[0]);
+	close(a->stop_fd[1]);
+	close(a->listen_fd);
+}
+
 int http_serve(struct app *app, const char *listen)
 {
 	struct sockaddr_storage ss;
@@ -551,23 +645,32 @@ int http_serve(struct app *app, const char *listen)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	const struct settings *cfg = app->cfg;
+	int listen_fd = listen_on(&ss);
+	if (listen_fd < 0) {
+		fprintf(stderr, "nadiya: cannot listen on %s: %s\n", listen, strerror(errno));
+		return 1;
+	}
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, accept_cb, NULL, on_access, app,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_NO_LISTEN_SOCKET |
+			MHD_USE_ITC,
+		0, accept_cb, NULL, on_access, app,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log_cb, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)cfg->conn_timeout,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_conns,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)cfg->max_conns_per_ip,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)cfg->conn_memory_kib * 1024,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 		MHD_OPTION_STRICT_FOR_CLIENT, 1,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_log_wrap, app,
 		MHD_OPTION_NOTIFY_COMPLETED, completed_cb, app,
 		MHD_OPTION_NOTIFY_CONNECTION, notify_conn_cb, NULL,
 		MHD_OPTION_END);
-	if (d == NULL) {
-		fprintf(stderr, "nadiya: cannot listen on %s: %s\n", listen, strerror(errno));
+	struct acceptor acc;
+	if (d == NULL || acceptor_start(&acc, listen_fd, d) < 0) {
+		fprintf(stderr, "nadiya: cannot serve on %s: %s\n", listen, strerror(errno));
+		if (d)
+			MHD_stop_daemon(d);
+		close(listen_fd);
 		return 1;
 	}
 	log_info("msg=\"serving\" listen=%s threads=%lld db=%s", listen, (long long)cfg->threads,
@@ -580,6 +683,7 @@ int http_serve(struct app *app, const char *listen)
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("msg=\"stopping\" signal=%d", sig);
+	acceptor_stop(&acc);
 	timers_stop(&timers);
 	/* Requests on the slow lane are answered before the daemon stops: none stays suspended. */
 	lane_stop();

@@ -307,3 +307,28 @@ def ukrainian_translation_is_complete(s):
     st = subprocess.run(["msgfmt", "--check", "--statistics", "-o", "/dev/null", os.path.join(ROOT, "po", "uk.po")],
                         capture_output=True, text=True)
     check(st.returncode == 0 and "untranslated" not in st.stderr and "fuzzy" not in st.stderr, st.stderr)
+
+
+@test
+def connection_limits_hold_with_the_acceptor(s):
+    # nadiya accepts connections itself and hands them to libmicrohttpd: its per-address and total
+    # limits must still hold.
+    import socket
+    srv = Server(tmp=s.tmp, key=s.key, db_url=s.db_url, extra_args=["--max-conns-per-ip", "3", "--threads", "2"])
+    try:
+        socks = [socket.create_connection(("127.0.0.1", srv.port), timeout=3) for _ in range(5)]
+        answered = 0
+        for c in socks:
+            try:
+                c.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                answered += c.recv(4096).startswith(b"HTTP/1.1 200")
+            except OSError:
+                pass
+        eq(answered, 3, "connections answered with --max-conns-per-ip 3:")
+        for c in socks:
+            c.close()
+        # Once those are closed, new ones are welcome again.
+        time.sleep(0.3)
+        eq(srv.get("/healthz").status, 200)
+    finally:
+        srv.stop()
