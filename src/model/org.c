@@ -74,11 +74,17 @@ DB_QUERY(q_org_with_history,
 	 " o.status_reason, o.mou_signed_on, o.mou_renewal_on, o.services, h.changed_at, h.change"
 	 " FROM organizations o LEFT JOIN org_history h ON h.org_id = o.id WHERE o.code = ? ORDER BY h.id DESC");
 /* Optional filters are `? = '' OR ...` so one fixed statement serves every combination. */
-DB_QUERY(q_org_list,
-	 "SELECT " ORG_COLS " FROM organizations o"
-	 " WHERE (? = '' OR o.region = ?) AND (? = '' OR o.kind = ?) AND (? = '' OR o.status = ?)"
-	 " AND (? = '' OR EXISTS (SELECT 1 FROM org_services s WHERE s.org_id = o.id AND s.service = ?))"
-	 " AND o.code > ? ORDER BY o.code LIMIT ?");
+#define ORG_LIST_FROM                                                                                \
+	" FROM organizations o"                                                                      \
+	" WHERE (? = '' OR o.region = ?) AND (? = '' OR o.kind = ?) AND (? = '' OR o.status = ?)"     \
+	" AND (? = '' OR EXISTS (SELECT 1 FROM org_services s WHERE s.org_id = o.id AND s.service = ?))" \
+	" AND o.code > ? ORDER BY o.code LIMIT ?"
+DB_QUERY(q_org_list, "SELECT " ORG_COLS ORG_LIST_FROM);
+/* What the registry's page shows, and the text search reads (brief_fields, in this order). */
+DB_QUERY(q_org_list_brief, "SELECT id, code, name_uk, name_en, kind, region, country, joined_on, status, services"
+			   ORG_LIST_FROM);
+static const enum org_field brief_fields[] = { ORG_CODE,	 ORG_NAME_UK, ORG_NAME_EN, ORG_KIND,	ORG_REGION,
+					       ORG_COUNTRY,	 ORG_JOINED_ON, ORG_STATUS,  ORG_SERVICES };
 DB_QUERY(q_growth_month,
 	 "SELECT substr(joined_on, 1, 7), count(*) FROM organizations"
 	 " WHERE (? = '' OR kind = ?) AND (? = '' OR region = ?) GROUP BY substr(joined_on, 1, 7) ORDER BY 1");
@@ -138,6 +144,18 @@ static struct org *org_from_row(struct db_rows *r, struct arena *a)
 	o->updated_at = db_rows_int(r, 3);
 	for (int i = 0; i < ORG__NFIELDS; i++)
 		o->v[i] = arena_strdup(a, db_rows_text(r, 4 + i));
+	return o;
+}
+
+/* A row of q_org_list_brief: the id and brief_fields; the rest "". */
+static struct org *org_from_brief_row(struct db_rows *r, struct arena *a)
+{
+	struct org *o = ARENA_NEW(a, struct org);
+	o->id = db_rows_int(r, 0);
+	for (int i = 0; i < ORG__NFIELDS; i++)
+		o->v[i] = "";
+	for (size_t i = 0; i < sizeof brief_fields / sizeof brief_fields[0]; i++)
+		o->v[brief_fields[i]] = arena_strdup(a, db_rows_text(r, 1 + (int)i));
 	return o;
 }
 
@@ -591,7 +609,7 @@ int org_list(struct svc *s, const struct org_filter *f, struct org ***orgs_r, si
 	if (c == NULL)
 		return SVC_ERROR;
 	rc = SVC_ERROR;
-	if (db_query(c, &q_org_list,
+	if (db_query(c, f->brief ? &q_org_list_brief : &q_org_list,
 		     DB_PARAMS(db_text(region), db_text(region), db_text(kind), db_text(kind), db_text(status),
 			       db_text(status), db_text(service), db_text(service), db_text(after), db_int(rows)),
 		     &r, &s->error) < 0)
@@ -601,7 +619,7 @@ int org_list(struct svc *s, const struct org_filter *f, struct org ***orgs_r, si
 	int step;
 	/* The text match is done here, after the indexed filters; the scan stops one past the page. */
 	while (n <= limit && (step = db_rows_next(r, &s->error)) == 1) {
-		struct org *o = org_from_row(r, s->arena);
+		struct org *o = f->brief ? org_from_brief_row(r, s->arena) : org_from_row(r, s->arena);
 		if (needle[0] && !matches_text(s->arena, o, needle))
 			continue;
 		items[n++] = o;

@@ -92,6 +92,7 @@ struct org_filter {
 	const char *q;       /* text in code or either name, case-insensitive; NULL/"" for any */
 	const char *after;   /* paging: codes after this one */
 	int limit;           /* 1..ORG_LIST_MAX; 0 for the default */
+	bool brief;          /* only code, names, kind, region, country, joined_on, status and services (and id) */
 };
 
 #define ORG_LIST_DEFAULT 50

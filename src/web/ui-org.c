@@ -124,7 +124,7 @@ void ui_org_list(struct request *req)
 	struct buf *o = &req->out;
 	struct svc s = web_svc(req);
 	struct org_filter f = { .region = qv(req, "region"), .kind = qv(req, "kind"), .service = qv(req, "service"),
-				.status = qv(req, "status"), .q = qv(req, "q"), .after = qv(req, "after") };
+				.status = qv(req, "status"), .q = qv(req, "q"), .after = qv(req, "after"), .brief = true };
 	struct org **orgs;
 	size_t n;
 	const char *next;
