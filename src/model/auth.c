@@ -35,6 +35,9 @@ DB_QUERY(q_thr_bump, "INSERT INTO signin_throttle (key, failures, last_failure_a
 		     " last_failure_at = excluded.last_failure_at RETURNING failures, locked_until");
 DB_QUERY(q_thr_lock, "UPDATE signin_throttle SET locked_until = ? WHERE key = ?");
 DB_QUERY(q_thr_clear, "DELETE FROM signin_throttle WHERE key = ?");
+/* Housekeeping (auth_sweep): rows that no longer mean anything, with the client addresses they hold. */
+DB_QUERY(q_sweep_sessions, "DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?");
+DB_QUERY(q_sweep_throttle, "DELETE FROM signin_throttle WHERE last_failure_at < ? AND locked_until <= ?");
 
 /* Failures before a lock, and the window after which old failures are forgotten. */
 #define ACCOUNT_FREE_FAILURES 5
@@ -156,6 +159,25 @@ static int flush_one(void *arg, const struct refusal_key *k, int64_t n, int64_t 
 			  (long long)n, error ? error : "?");
 	if (c)
 		db_release(&c);
+	return rc;
+}
+
+int auth_sweep(struct db *db, int64_t now, int64_t idle_seconds, int64_t *sessions_r, int64_t *throttles_r,
+	       const char **error_r)
+{
+	*sessions_r = *throttles_r = 0;
+	struct db_conn *c = db_acquire(db, error_r);
+	if (c == NULL)
+		return -1;
+	/* A session past its absolute or idle expiry can never be used again (session_lookup refuses
+	 * it); a throttle row whose last failure is older than the window counts from 1 again anyway. */
+	int rc = -1;
+	if (db_begin(c, true, error_r) == 0 &&
+	    db_exec(c, &q_sweep_sessions, DB_PARAMS(db_int(now), db_int(now - idle_seconds)), sessions_r, error_r) == 0 &&
+	    db_exec(c, &q_sweep_throttle, DB_PARAMS(db_int(now - FAILURE_WINDOW), db_int(now)), throttles_r, error_r) == 0 &&
+	    db_commit(c, error_r) == 0)
+		rc = 0;
+	db_release(&c);
 	return rc;
 }
 

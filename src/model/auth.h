@@ -62,6 +62,15 @@ int auth_second_factor(const struct auth_ctx *ctx, const struct actor *a, const 
 		       struct signin_result *res, const char **error_r);
 
 /*
+ * Removes what can no longer mean anything, in one transaction: sessions past
+ * their absolute expiry or idle for idle_seconds, and sign-in throttle rows
+ * whose last failure is older than the failure window and that are not
+ * locked.  Counts in *sessions_r and *throttles_r.  0 or -1 (*error_r).
+ */
+int auth_sweep(struct db *db, int64_t now, int64_t idle_seconds, int64_t *sessions_r, int64_t *throttles_r,
+	       const char **error_r);
+
+/*
  * Audits the refused attempts still counted in r (see model/refusals.h), one
  * entry per combination; the server's timer calls it every second and at
  * shutdown.  Answers how many could not be written (kept for the next call).

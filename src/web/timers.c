@@ -51,6 +51,13 @@ static int timers_run_once(struct app *app)
 	/* Overdue follow-ups: one inbox alert each to the organization's managers (followup.c logs its failures). */
 	struct svc sf = { .db = app->db, .key = app->key, .actor = actor_console(), .client_ip = "", .arena = a };
 	followup_timer_pass(&sf, (int64_t)time(NULL));
+	/* Expired sessions and stale throttle rows: they hold client addresses and mean nothing now. */
+	int64_t swept_s = 0, swept_t = 0;
+	const char *error = NULL;
+	if (auth_sweep(app->db, (int64_t)time(NULL), app->cfg->session_idle_min * 60, &swept_s, &swept_t, &error) < 0)
+		log_error("msg=\"timer: sweeping expired sessions failed\" error=\"%s\"", error ? error : "?");
+	else if (swept_s > 0 || swept_t > 0)
+		log_info("msg=\"timer: swept\" sessions=%lld throttle_rows=%lld", (long long)swept_s, (long long)swept_t);
 	arena_free(&a);
 	return expired;
 }

@@ -5,7 +5,8 @@
  * start and then every cfg->timer_seconds, as the console actor, in turn:
  * expiring referrals whose deadline passed (referral_expire_due, which
  * escalates them to the sender's managers), the inbox's pass (deadlines
- * coming close, mail) and overdue follow-ups; and every second it writes
+ * coming close, mail), overdue follow-ups and the sweep of expired sessions
+ * and stale throttle rows (auth_sweep); and every second it writes
  * the refused sign-ins counted in app->refusals to the audit trail.  Jobs must be safe when
  * several processes run them against one database at once: each claims its
  * rows with a conditional update (a referral expires exactly once, whichever

@@ -296,6 +296,36 @@ def sign_ins_whose_clients_hung_up_are_not_hashed(s):
         srv.stop()
 
 
+@test
+def the_timer_sweeps_expired_sessions_and_stale_throttle_rows(s):
+    # Rows that can no longer mean anything go, with the client addresses they hold; live ones stay.
+    u = add_user(s, "sweep@example.org", "caseworker", "hope-lviv")
+    token = api_login(s, u)
+    now = int(time.time())
+    cols = "(id_hash, user_id, kind, state, created_at, last_seen_at, expires_at, reauth_at, client_ip)"
+    sql(s, f"INSERT INTO sessions {cols} VALUES ('sweep-expired', ?, 'web', 'full', ?, ?, ?, 0, '192.0.2.1')",
+        (u.id, now - 7200, now - 60, now - 1))
+    sql(s, f"INSERT INTO sessions {cols} VALUES ('sweep-idle', ?, 'web', 'full', ?, ?, ?, 0, '192.0.2.2')",
+        (u.id, now - 86400, now - 86400, now + 86400))
+    sql(s, "INSERT INTO signin_throttle (key, failures, last_failure_at, locked_until) VALUES"
+           " ('i:192.0.2.3', 3, ?, 0), ('i:192.0.2.4', 30, ?, ?), ('i:192.0.2.5', 2, ?, 0)",
+        (now - 7200, now - 7200, now + 600, now - 10))
+    srv = Server(tmp=s.tmp, key=s.key, db_url=s.db_url, extra_args=["--timer-seconds", "1"])
+    try:
+        deadline = time.monotonic() + 10
+        def left():
+            return {r[0] for r in sql(s, "SELECT id_hash FROM sessions WHERE id_hash LIKE 'sweep-%'")}
+        while left() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        eq(left(), set(), "expired and idle sessions left:")
+        keys = {r[0] for r in sql(s, "SELECT key FROM signin_throttle WHERE key LIKE 'i:192.0.2.%'")}
+        eq(keys, {"i:192.0.2.4", "i:192.0.2.5"}, "throttle rows after the sweep (locked and recent stay):")
+        eq(srv.api("GET", "/api/v1/me", token=token).status, 200, "a live session after the sweep:")
+    finally:
+        srv.stop()
+        sql(s, "DELETE FROM signin_throttle WHERE key LIKE 'i:192.0.2.%'")
+
+
 def _refused_in_audit(s, email):
     """(entries, attempts) of the 'locked' audit entries for email: an entry covers 1 or attempts=N."""
     rows = sql(s, "SELECT detail FROM audit_log WHERE action = 'signin' AND outcome = 'locked' AND actor_label = ?",
