@@ -40,6 +40,8 @@ TARGET_LIST_RPS=5000
 TARGET_SEARCH_MS=2
 
 die() { echo "bench/cases.sh: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "DURATION must be a positive whole number of seconds, got '$DURATION'"
 [[ $CASES =~ ^[1-9][0-9]*$ ]] || die "CASES must be a positive whole number, got '$CASES'"
@@ -124,10 +126,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() {
-    python3 -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 now_ns() { date +%s%N; }
 
@@ -308,56 +306,7 @@ cmp -s "$TMP/list.html" "$TMP/list2.html" || die "$LIST_PATH differs between two
 mkdir -p "$TMP/www" "$TMP/nginx-tmp"
 cp "$TMP/page" "$TMP/www/page"
 GPORT=$(free_port)
-user_line=""
-[[ $(id -u) -eq 0 ]] && user_line="user root root;"
-nginx_v=$("$NGINX" -V 2>&1)
-temp_paths="client_body_temp_path $TMP/nginx-tmp/body;"
-for m in proxy fastcgi uwsgi scgi; do
-    if [[ $nginx_v != *"--without-http_${m}_module"* ]]; then
-        temp_paths+=$'\n'"    ${m}_temp_path $TMP/nginx-tmp/$m;"
-    fi
-done
-cat >"$TMP/nginx.conf" <<EOF
-$user_line
-daemon off;
-master_process on;
-worker_processes 1;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx-error.log warn;
-
-events {
-    worker_connections 1024;
-}
-
-http {
-    access_log off;
-    $temp_paths
-    keepalive_requests 1000000;
-    keepalive_timeout 65;
-    sendfile on;
-    open_file_cache max=16 inactive=60s;
-    open_file_cache_valid 60s;
-    tcp_nopush on;
-    server_tokens off;
-
-    server {
-        listen 127.0.0.1:$GPORT;
-        root $TMP/www;
-        location = /page { default_type "text/html; charset=utf-8"; }
-        location / { return 404; }
-    }
-}
-EOF
-"$NGINX" -t -q -p "$TMP" -e "$TMP/nginx-error.log" -c "$TMP/nginx.conf" \
-    >"$TMP/nginx-test.log" 2>&1 || { cat "$TMP/nginx-test.log" >&2; die "nginx config test failed"; }
-"$NGINX" -p "$TMP" -e "$TMP/nginx-error.log" -c "$TMP/nginx.conf" >"$TMP/nginx.log" 2>&1 &
-NGINX_PID=$!
-STATIC="http://127.0.0.1:$GPORT"
-for _ in $(seq 1 150); do
-    curl -sf -o /dev/null --max-time 1 "$STATIC/page" && break
-    kill -0 "$NGINX_PID" 2>/dev/null || { cat "$TMP/nginx-error.log" >&2; die "nginx exited at start"; }
-    sleep 0.1
-done
+nginx_reference "$NGINX" "$GPORT" "/page text/html; charset=utf-8"
 read -r st STATIC_HB STATIC_BB < <(curl -s -o "$TMP/check-page" -w '%{http_code} %{size_header} %{size_download}\n' "$STATIC/page")
 if [[ $st != 200 ]] || ! cmp -s "$TMP/check-page" "$TMP/page"; then
     die "nginx /page differs from nadiya $LIST_PATH"

@@ -20,6 +20,8 @@ CONNS=32
 TARGET_PCT=50
 
 die() { echo "bench/http.sh: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "DURATION must be a positive whole number of seconds, got '$DURATION'"
 
@@ -54,6 +56,7 @@ WRK_PID=""   # the wrk running now, if any
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
     local rc=$? pid _
+    [[ -n ${NGINX_PID:-} ]] && PIDS+=("$NGINX_PID")   # set by nginx_reference (bench/lib.sh)
     if [[ -n $WRK_PID ]]; then
         kill "$WRK_PID" 2>/dev/null || true
         wait "$WRK_PID" 2>/dev/null || true
@@ -80,24 +83,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# A loopback port nobody listens on. The race between closing it here and the
-# server binding it is harmless: the server then fails and wait_http says so.
-free_port() {
-    if command -v python3 >/dev/null 2>&1; then
-        python3 -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-        return
-    fi
-    local p _
-    for _ in $(seq 1 200); do
-        p=$((20000 + RANDOM % 40000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-            echo "$p"
-            return
-        fi
-    done
-    die "no free loopback port found"
-}
 
 # wait_http URL PID LOG: until URL answers 2xx, the process dies, or 15 s pass.
 wait_http() {
@@ -140,63 +125,7 @@ curl -sf -H 'Accept-Language: uk' "$NADIYA/" -o "$TMP/www/page" || die "GET / fa
 GPORT=$(free_port)
 [[ $GPORT != "$NPORT" ]] || GPORT=$(free_port)
 
-# As root, nginx would switch its worker to `nobody`, which cannot read the
-# 0700 temp dir; as any other user the `user` directive is ignored with a warning.
-user_line=""
-if [[ $(id -u) -eq 0 ]]; then
-    user_line="user root root;"
-fi
-# Temp paths default to /var/lib/nginx/... (not writable unless root): put them
-# in $TMP, for the modules this build has.
-nginx_v=$("$NGINX" -V 2>&1)
-temp_paths="client_body_temp_path $TMP/nginx-tmp/body;"
-for m in proxy fastcgi uwsgi scgi; do
-    if [[ $nginx_v != *"--without-http_${m}_module"* ]]; then
-        temp_paths+=$'\n'"    ${m}_temp_path $TMP/nginx-tmp/$m;"
-    fi
-done
-
-cat >"$TMP/nginx.conf" <<EOF
-$user_line
-daemon off;
-master_process on;
-worker_processes 1;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx-error.log warn;
-
-events {
-    worker_connections 1024;
-}
-
-http {
-    access_log off;
-    $temp_paths
-    keepalive_requests 1000000;
-    keepalive_timeout 65;
-    sendfile on;
-    open_file_cache max=16 inactive=60s;   # no open/fstat/close per request
-    open_file_cache_valid 60s;
-    tcp_nopush on;
-    server_tokens off;
-
-    server {
-        listen 127.0.0.1:$GPORT;
-        root $TMP/www;
-        location = /healthz { default_type "text/plain; charset=utf-8"; }
-        location = /page    { default_type "text/html; charset=utf-8"; }
-        location / { return 404; }
-    }
-}
-EOF
-
-"$NGINX" -t -q -p "$TMP" -e "$TMP/nginx-error.log" -c "$TMP/nginx.conf" \
-    >"$TMP/nginx-test.log" 2>&1 || { cat "$TMP/nginx-test.log" >&2; die "nginx config test failed"; }
-"$NGINX" -p "$TMP" -e "$TMP/nginx-error.log" -c "$TMP/nginx.conf" \
-    >"$TMP/nginx.log" 2>&1 &
-PIDS+=("$!")
-NGINX_PID=$!
-STATIC="http://127.0.0.1:$GPORT"
-wait_http "$STATIC/healthz" "$NGINX_PID" "$TMP/nginx-error.log"
+nginx_reference "$NGINX" "$GPORT" "/healthz text/plain; charset=utf-8" "/page text/html; charset=utf-8"
 
 # The reference must serve exactly the bytes nadiya serves.
 if ! curl -sf "$STATIC/healthz" -o "$TMP/check-healthz" || ! cmp -s "$TMP/check-healthz" "$TMP/www/healthz"; then

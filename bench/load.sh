@@ -49,6 +49,8 @@ TARGET_RATIO=5
 PASSWORD="load bench passphrase 42"
 
 die() { echo "bench/load.sh: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "DURATION must be a positive whole number of seconds, got '$DURATION'"
 [[ $WRK_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "WRK_TIMEOUT must be a positive whole number of seconds"
@@ -106,11 +108,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() {
-    python3 -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # Resident memory of the server, KiB: rss_kib [VmRSS|VmHWM]
 rss_kib() {

@@ -36,6 +36,8 @@ STORES=(sqlite postgresql)
 COUNT_REQUESTS=20
 
 die() { echo "bench/stores.sh: $*" >&2; exit 1; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [[ $DURATION =~ ^[1-9][0-9]*$ ]] || die "DURATION must be a positive whole number of seconds, got '$DURATION'"
 [[ $PG_VIA == socket || $PG_VIA == tcp ]] || die "PG_VIA must be socket or tcp, got '$PG_VIA'"
@@ -120,11 +122,6 @@ stop_server() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() {
-    python3 -c 'import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # --- 3. the same data set on both stores ------------------------------------
 
