@@ -37,6 +37,8 @@ Environment:
   CRASH_ROUNDS    rounds per database (default 50; `make soak` runs 1000)
   CRASH_WRITERS   writer threads (default 4)
   CRASH_SEED      seed of the random delays and operations (default: time)
+  CRASH_STORES    "sqlite", "postgresql" or both (default "sqlite postgresql":
+                  PostgreSQL only when NADIYA_TEST_DB is a URL), e.g. to soak one
 
 Prints one line per 10 rounds and ends with "N passed, N failed".
 """
@@ -387,9 +389,19 @@ def run_mode(label, make_db, rng, counts):
 def main():
     rng = random.Random(SEED)
     counts = [0, 0]
-    run_mode("sqlite", lambda tmp: "sqlite:" + os.path.join(tmp, "nadiya.db"), rng, counts)
+    stores = os.environ.get("CRASH_STORES", "sqlite postgresql").split()
+    unknown = [x for x in stores if x not in ("sqlite", "postgresql")]
+    if unknown or not stores:
+        print(f"crash.py: CRASH_STORES must name sqlite and/or postgresql, got {unknown or stores}", flush=True)
+        return 2
+    if "sqlite" in stores:
+        run_mode("sqlite", lambda tmp: "sqlite:" + os.path.join(tmp, "nadiya.db"), rng, counts)
     spec = os.environ.get("NADIYA_TEST_DB", "sqlite")
-    if spec.startswith(("postgresql://", "postgres://")):
+    if "postgresql" in stores:
+        if not spec.startswith(("postgresql://", "postgres://")):
+            print("crash.py: CRASH_STORES names postgresql, but NADIYA_TEST_DB is not a postgresql:// URL",
+                  flush=True)
+            return 2
         run_mode("postgresql", test_db_url, rng, counts)
     print(f"{counts[0]} passed, {counts[1]} failed", flush=True)
     return 0 if counts[1] == 0 else 1
