@@ -37,8 +37,8 @@ Environment:
   CRASH_ROUNDS    rounds per database (default 50; `make soak` runs 1000)
   CRASH_WRITERS   writer threads (default 4)
   CRASH_SEED      seed of the random delays and operations (default: time)
-  CRASH_STORES    "sqlite", "postgresql" or both (default "sqlite postgresql":
-                  PostgreSQL only when NADIYA_TEST_DB is a URL), e.g. to soak one
+  CRASH_STORES    "sqlite", "postgresql" or both (default: SQLite, and PostgreSQL
+                  when NADIYA_TEST_DB is a URL), e.g. to soak one store
 
 Prints one line per 10 rounds and ends with "N passed, N failed".
 """
@@ -389,16 +389,17 @@ def run_mode(label, make_db, rng, counts):
 def main():
     rng = random.Random(SEED)
     counts = [0, 0]
-    stores = os.environ.get("CRASH_STORES", "sqlite postgresql").split()
+    spec = os.environ.get("NADIYA_TEST_DB", "sqlite")
+    pg = spec.startswith(("postgresql://", "postgres://"))
+    stores = os.environ.get("CRASH_STORES", "sqlite postgresql" if pg else "sqlite").split()
     unknown = [x for x in stores if x not in ("sqlite", "postgresql")]
     if unknown or not stores:
         print(f"crash.py: CRASH_STORES must name sqlite and/or postgresql, got {unknown or stores}", flush=True)
         return 2
     if "sqlite" in stores:
         run_mode("sqlite", lambda tmp: "sqlite:" + os.path.join(tmp, "nadiya.db"), rng, counts)
-    spec = os.environ.get("NADIYA_TEST_DB", "sqlite")
     if "postgresql" in stores:
-        if not spec.startswith(("postgresql://", "postgres://")):
+        if not pg:
             print("crash.py: CRASH_STORES names postgresql, but NADIYA_TEST_DB is not a postgresql:// URL",
                   flush=True)
             return 2
