@@ -69,10 +69,9 @@ DB_QUERY(q_org_history_add, "INSERT INTO org_history (org_id, changed_at, change
 /* An organization and its history in one statement: the page shows both, and on
  * PostgreSQL each statement is a round trip.  No history: one row of NULLs. */
 DB_QUERY(q_org_with_history,
-	 "SELECT o.id, o.version, o.created_at, o.updated_at, o.code, o.name_uk, o.name_en, o.kind, o.region,"
-	 " o.country, o.address, o.phone, o.email, o.website, o.contact_person, o.joined_on, o.status,"
-	 " o.status_reason, o.mou_signed_on, o.mou_renewal_on, o.services, h.changed_at, h.change"
-	 " FROM organizations o LEFT JOIN org_history h ON h.org_id = o.id WHERE o.code = ? ORDER BY h.id DESC");
+	 "SELECT " ORG_COLS ", h.changed_at, h.change FROM organizations o"
+	 " LEFT JOIN (SELECT id AS history_id, org_id, changed_at, change FROM org_history) h ON h.org_id = o.id"
+	 " WHERE o.code = ? ORDER BY h.history_id DESC");
 /* Optional filters are `? = '' OR ...` so one fixed statement serves every combination. */
 #define ORG_LIST_FROM                                                                                \
 	" FROM organizations o"                                                                      \
