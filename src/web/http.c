@@ -28,8 +28,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -41,6 +39,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 /* ST_WORKING: suspended while the slow lane runs the handler; ST_READY: its answer waits. */
 enum req_state { ST_NEW, ST_BODY, ST_QUEUED, ST_WORKING, ST_READY };
@@ -665,9 +665,12 @@ int http_serve(struct app *app, const char *listen)
 		MHD_OPTION_NOTIFY_COMPLETED, completed_cb, app,
 		MHD_OPTION_NOTIFY_CONNECTION, notify_conn_cb, NULL,
 		MHD_OPTION_END);
+	/* The slow lane is up before the first connection is taken: on_access reads lane.nthreads. */
+	lane_start((int)cfg->hash_concurrency);
 	struct acceptor acc;
 	if (d == NULL || acceptor_start(&acc, listen_fd, d) < 0) {
 		fprintf(stderr, "nadiya: cannot serve on %s: %s\n", listen, strerror(errno));
+		lane_stop();
 		if (d)
 			MHD_stop_daemon(d);
 		close(listen_fd);
@@ -679,7 +682,6 @@ int http_serve(struct app *app, const char *listen)
 	 * once the daemon serves (and SIGINT/SIGTERM are blocked, so it never takes them); stopped
 	 * first at shutdown, so no job is left half-way when the process exits. */
 	struct timers *timers = timers_start(app);
-	lane_start((int)cfg->hash_concurrency);
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("msg=\"stopping\" signal=%d", sig);
